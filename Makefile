@@ -1,0 +1,55 @@
+# cepledger: set-up, tests, examples and generated files.
+#   make run          install into .venv (if needed) and report on the shipped examples
+#   make test         install into .venv (if needed) and run the whole test suite
+#   make bench        run the benchmark (bench/bench.py)
+#   make completions  regenerate the shell completion scripts in completions/
+#   make clean        remove the virtual environment and caches
+
+PYTHON  ?= python3
+VENV    ?= .venv
+LEDGERS ?= ledgers
+PIP_FLAGS = --disable-pip-version-check -q
+
+BIN     := $(VENV)/bin
+CEP     := $(BIN)/cep
+STAMP   := $(VENV)/.installed
+MEMBERS := $(basename $(notdir $(wildcard $(LEDGERS)/*.toml)))
+
+.PHONY: all install run test bench completions clean
+
+all: test
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the package metadata changes; the install is editable, so
+# source edits need nothing.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
+	touch $@
+
+run: $(STAMP)
+	$(CEP) --ledgers $(LEDGERS) summary
+	@set -e; for member in $(MEMBERS); do \
+		echo; echo "$(CEP) --ledgers $(LEDGERS) status $$member"; \
+		$(CEP) --ledgers $(LEDGERS) status $$member; \
+	done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+# Typer's instruction form is <action>_<shell> (source_bash), not Click's bash_source.
+completions: $(STAMP)
+	mkdir -p completions
+	_CEP_COMPLETE=source_bash $(CEP) > completions/cep.bash
+	_CEP_COMPLETE=source_zsh $(CEP) > completions/_cep
+	_CEP_COMPLETE=source_fish $(CEP) > completions/cep.fish
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	find . -path ./.git -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,161 @@
+"""Validations: small functions, each returning ``Problem``s with a stable code.
+
+``member_problems`` checks one parsed ledger against the program rules (errors make
+the data invalid: exit 3; warnings fail only ``check --strict``). ``check_ledgers``
+runs everything over a ledgers folder and reports every problem of every file at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .errors import DataError, Problem
+from .model import Entry, Member
+from .periods import program_span
+from .rules import Program, Registry
+
+MAX_AMOUNT = Decimal(1000)
+
+
+def _p(entry: Entry, code: str, message: str, severity: str = "error") -> Problem:
+    return Problem(entry.source.path, entry.source.line, code, message, severity)
+
+
+def _programs_of(member: Member, registry: Registry) -> list[Program]:
+    return [registry.programs[e.program] for e in member.enrolments if e.program in registry.programs]
+
+
+def check_enrolments(member: Member, registry: Registry) -> Iterable[Problem]:
+    for e in member.enrolments:
+        prog = registry.programs.get(e.program)
+        if prog is None or prog.abstract:
+            yield Problem(e.source.path, e.source.line, "unknown-program",
+                          f"unknown program '{e.program}'; choose one of: {', '.join(registry.enrollable())}")
+        if e.employed_since is not None and e.employed_since > e.since:
+            yield Problem(e.source.path, e.source.line, "employed-after-since",
+                          f"employed_since {e.employed_since} is after since {e.since}; "
+                          "employed_since is the first day as an administrator, before enrolment")
+    if not member.enrolments:
+        yield Problem(member.path, 1, "no-program",
+                      "the member is enrolled in no program; add one with `cep member enrol`", "warning")
+
+
+def check_entry(entry: Entry, programs: list[Program], registry: Registry) -> Iterable[Problem]:
+    """One entry against the rules of the member's programs."""
+    defining = [p for p in programs if entry.activity in p.activities]
+    if not defining:
+        known = sorted({a for p in programs for a in p.activities})
+        elsewhere = [pid for pid, p in registry.programs.items() if entry.activity in p.activities and not p.abstract]
+        hint = (f"it belongs to {', '.join(elsewhere)}, which the member is not enrolled in" if elsewhere
+                else f"choose one of: {', '.join(known)}")
+        yield _p(entry, "unknown-activity", f"unknown activity '{entry.activity}'; {hint}")
+        return
+    prog = defining[0]
+    activity = prog.activities[entry.activity]
+    if activity.amount == "hours":
+        if entry.hours is None:
+            yield _p(entry, "missing-hours", f"a {entry.activity} entry needs hours, e.g. hours = 1.5")
+        elif entry.hours == 0:
+            yield _p(entry, "zero-amount", f"a {entry.activity} entry of 0 hours counts nothing; give its hours or void it")
+    elif activity.amount == "none" and entry.hours is not None:
+        yield _p(entry, "milestone-hours",
+                 f"{entry.activity} is a milestone and takes no hours; remove hours = {entry.hours}")
+    if entry.hours is not None and (entry.hours < 0 or not entry.hours.is_finite() or entry.hours > MAX_AMOUNT):
+        yield _p(entry, "bad-amount", f"hours = {entry.hours} is not a sensible amount (0 to 1000)")
+    for key in activity.requires:
+        if getattr(entry, key, None) in (None, (), ""):
+            yield _p(entry, "missing-field", f"a {entry.activity} entry needs {key}")
+    if activity.catalogue and entry.course is not None and prog.resolve_course(entry.course, activity.catalogue) is None:
+        choices = ", ".join(f"{k} {v}" for k, v in prog.catalogues[activity.catalogue].items())
+        yield _p(entry, "unknown-course", f"unknown course '{entry.course}'; choose a number or slug: {choices}")
+    if activity.evidence == "expected" and not entry.evidence:
+        yield _p(entry, "missing-evidence",
+                 f"a {entry.activity} entry should name its evidence (certificate, report, publication)", "warning")
+    if entry.cpsel:
+        for tag in entry.cpsel:
+            if not any(p.standard_of(tag) for p in defining):
+                yield _p(entry, "unknown-cpsel",
+                         f"'{tag}' is not a CPSEL standard (1-6) or element (1A ... 6C)")
+    for std, level in entry.ratings:
+        if not any(p.standard_of(std) for p in defining if p.tags):
+            yield _p(entry, "unknown-standard", f"rating for unknown standard '{std}'; use 1 to 6")
+        if not any(p.level_rank(level) is not None for p in defining if p.levels):
+            levels = next((p.levels for p in defining if p.levels), ())
+            yield _p(entry, "unknown-level",
+                     f"unknown rating level '{level}'; choose one of: {', '.join(levels)} (or proficient, advanced)")
+    if entry.extra:
+        yield _p(entry, "unknown-key", f"unknown key(s) {', '.join(entry.extra)}; check the spelling", "warning")
+
+
+def check_duplicates(member: Member) -> Iterable[Problem]:
+    ids = Counter(e.id for e in member.entries if e.id)
+    for e in member.entries:
+        if e.id and ids[e.id] > 1:
+            yield _p(e, "duplicate-id", f"entry id '{e.id}' is used more than once; give each entry its own id", "warning")
+    seen: dict[tuple, Entry] = {}
+    for e in member.entries:
+        key = (e.date, e.activity, e.hours, e.title, e.item, e.course, e.cpsel, e.ratings, e.void)
+        if key in seen and not e.is_void:
+            yield _p(e, "same-entry-twice",
+                     f"this entry repeats the one at line {seen[key].source.line}; void one of them if it was logged twice",
+                     "warning")
+        seen.setdefault(key, e)
+
+
+def check_periods(member: Member, registry: Registry) -> Iterable[Problem]:
+    programs = _programs_of(member, registry)
+    for e in member.entries:
+        owners = [p for p in programs if e.activity in p.activities]
+        if not owners:
+            continue
+        inside = False
+        for p in owners:
+            enrolment = member.enrolment(p.id)
+            start, end = program_span(p.period, enrolment)
+            if e.date >= start and (end is None or e.date <= end):
+                inside = True
+        if not inside:
+            yield _p(e, "outside-periods", f"the entry dated {e.date} falls outside every program period of the member",
+                     "warning")
+
+
+CHECKS: list[Callable[[Member, Registry], Iterable[Problem]]] = [
+    check_enrolments,
+    lambda m, r: (p for e in m.entries for p in check_entry(e, _programs_of(m, r), r)),
+    lambda m, r: check_duplicates(m),
+    check_periods,
+]
+
+
+def member_problems(member: Member, registry: Registry) -> list[Problem]:
+    """Every problem of one parsed ledger, in file order."""
+    problems = [p for check in CHECKS for p in check(member, registry)]
+    return sorted(problems, key=lambda p: p.line)
+
+
+def ensure_valid(member: Member, registry: Registry) -> Member:
+    """Raise ``DataError`` if the ledger has errors (warnings pass); return it otherwise."""
+    errors = [p for p in member_problems(member, registry) if p.severity == "error"]
+    if errors:
+        raise DataError(errors)
+    return member
+
+
+def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path], None] | None = None) -> list[Problem]:
+    """Every problem of every rule file and ledger under ``ledgers``, reported together."""
+    from . import store
+
+    problems = list(registry.problems)
+    for path in store.member_files(ledgers):
+        if progress:
+            progress(path)
+        try:
+            member = store.load_member(path)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems.extend(member_problems(member, registry))
+    return problems

@@ -1,0 +1,193 @@
+"""Immutable records that flow files -> model -> calculator -> report.
+
+Amounts are ``Decimal``; dates are ``datetime.date``; every entry carries the
+``Source`` (path, line) it was read from so any problem can be reported in place.
+Nothing here does I/O or reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record was read from (1-based line; 0 when unknown)."""
+
+    path: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One ``[[entries]]`` table of a member ledger.
+
+    ``index`` is the entry's position in the file (0-based): the tie-breaker after
+    ``date`` in the counting order. ``course`` keeps what the file says (int or slug);
+    the rules resolve it. ``cpsel`` keeps each tag as written, upper-cased (``"2A"``,
+    ``"5"``). ``ratings`` maps standard (``"1"``..``"6"``) to the level as written.
+    ``extra`` holds keys the schema does not know (``check --strict`` warns on them).
+    """
+
+    index: int
+    date: date
+    activity: str
+    source: Source
+    id: str | None = None
+    hours: Decimal | None = None
+    title: str | None = None
+    item: str | None = None
+    course: int | str | None = None
+    cpsel: tuple[str, ...] = ()
+    ratings: tuple[tuple[str, str], ...] = ()
+    evidence: str | None = None
+    evidence_sha256: str | None = None
+    notes: str | None = None
+    verified: bool | None = None
+    void: str | None = None
+    extra: tuple[str, ...] = ()
+
+    @property
+    def is_void(self) -> bool:
+        return self.void is not None
+
+    @property
+    def ratings_map(self) -> dict[str, str]:
+        return dict(self.ratings)
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """``[programs.<id>]``: when the member entered a program."""
+
+    program: str
+    since: date
+    source: Source
+    employed_since: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A parsed member ledger: identity, enrolments and entries in file order."""
+
+    id: str
+    name: str
+    path: str
+    enrolments: tuple[Enrolment, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    schema: int = 1
+    extra: tuple[str, ...] = ()
+
+    def enrolment(self, program: str) -> Enrolment | None:
+        for e in self.enrolments:
+            if e.program == program:
+                return e
+        return None
+
+    def entry(self, entry_id: str) -> Entry | None:
+        for e in self.entries:
+            if e.id == entry_id:
+                return e
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period: inclusive ``start``..``end``.
+
+    ``label`` is ``"2025-26"`` for a Sept-Aug year (``"2024-27"`` for a 3-year cycle);
+    ``program_year`` is 1 or 2 inside a fixed-length program (CASC), else ``None``.
+    """
+
+    label: str
+    start: date
+    end: date
+    program_year: int | None = None
+
+    def contains(self, d: date) -> bool:
+        return self.start <= d <= self.end
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class Clip:
+    """One cap that reduced an entry's counted amount (for ``add`` and ``explain``).
+
+    ``scope`` is ``entry``, ``item``, ``year``, ``period`` or ``group``; ``used_before``
+    is what earlier entries had already used of this cap; ``clipped`` how much this cap
+    took off the entry.
+    """
+
+    activity: str
+    code: str
+    description: str
+    scope: str
+    cap: Decimal
+    used_before: Decimal
+    clipped: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class EntryResult:
+    """What one entry claimed and what counted after every cap, in counting order."""
+
+    entry: Entry
+    claimed: Decimal
+    counted: Decimal
+    clips: tuple[Clip, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityTotal:
+    activity: str
+    claimed: Decimal
+    counted: Decimal
+    clips: tuple[str, ...] = ()  # descriptions of the caps that clipped any entry
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementResult:
+    """One requirement evaluated for one period (SPEC.md ``requirements[]``)."""
+
+    id: str
+    name: str
+    kind: str
+    unit: str
+    required: Decimal
+    earned: Decimal
+    met: bool
+    due: date
+    missing: tuple[str, ...] | None = None
+    detail: str = ""
+    dates: tuple[date, ...] = ()  # milestone dates, for checklists
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(ZERO, self.required - self.earned)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramResult:
+    """One program's standing for one period (SPEC.md ``programs[]``)."""
+
+    program: str
+    program_name: str
+    unit: str
+    period: Period
+    met: bool
+    requirements: tuple[RequirementResult, ...]
+    activities: tuple[ActivityTotal, ...]
+    entries: tuple[EntryResult, ...] = ()
+    carried_in: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class MemberStatus:
+    member: Member
+    programs: tuple[ProgramResult, ...] = field(default_factory=tuple)

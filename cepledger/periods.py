@@ -1,0 +1,107 @@
+"""Reporting years, multi-year cycles, program years and rolling windows.
+
+Pure date arithmetic: "today" is always a parameter, never read here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .errors import UsageError
+from .model import Enrolment, Period
+
+_YEAR_RE = re.compile(r"^(\d{4})(?:[-/](\d{2}|\d{4}))?$")
+
+
+def reporting_year(d: date, start_month: int = 9) -> int:
+    """The reporting year containing ``d``, named by its start year (2026-08-31 → 2025)."""
+    return d.year if d.month >= start_month else d.year - 1
+
+
+def year_start(year: int, start_month: int = 9) -> date:
+    return date(year, start_month, 1)
+
+
+def year_end(year: int, start_month: int = 9, years: int = 1) -> date:
+    """Last day of the span of ``years`` reporting years starting with ``year``."""
+    return date(year + years, start_month, 1) - timedelta(days=1)
+
+
+def year_label(year: int, start_month: int = 9, years: int = 1) -> str:
+    """``2025-26`` for a Sept-Aug year, ``2024-27`` for a 3-year cycle, ``2025`` for a calendar year."""
+    if start_month == 1 and years == 1:
+        return str(year)
+    last = year + years - (1 if start_month == 1 else 0)
+    return f"{year}-{last % 100:02d}"
+
+
+def parse_year(text: str, start_month: int = 9) -> int:
+    """Read ``--year``: ``2025`` or ``2025-26`` (also ``2025-2026``) → 2025."""
+    m = _YEAR_RE.match(text.strip())
+    if m:
+        first = int(m.group(1))
+        if m.group(2) is None:
+            return first
+        second = int(m.group(2))
+        expected = first + 1 if start_month != 1 else first
+        if second == expected or second == expected % 100:
+            return first
+    raise UsageError(f"bad year '{text}': use the start year of the reporting year, like 2025 or 2025-26")
+
+
+def add_years(d: date, years: int) -> date:
+    """``d`` moved by whole years; Feb 29 becomes Feb 28 in a common year."""
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:
+        return d.replace(year=d.year + years, day=28)
+
+
+def window_end(since: date, years: int) -> date:
+    """Last day of the window [since, since + years)."""
+    return add_years(since, years) - timedelta(days=1)
+
+
+def program_period(period_rule, enrolment: Enrolment, year: int) -> Period | None:
+    """The period of a program that covers reporting year ``year`` for this enrolment.
+
+    ``period_rule`` is a ``rules.PeriodRule``. Returns ``None`` when the member is not
+    in the program during that year (before ``since`` or after a fixed-length program).
+    """
+    sm = period_rule.start_month
+    first = reporting_year(enrolment.since, sm)
+    if period_rule.kind == "program":
+        program_year = year - first + 1
+        if not 1 <= program_year <= period_rule.years:
+            return None
+        return Period(year_label(year, sm), year_start(year, sm), year_end(year, sm), program_year)
+    # annual cycles of `years` reporting years, anchored at the member's first year or a fixed year
+    anchor = first if period_rule.anchor is None else period_rule.anchor
+    cycle_start = anchor + ((year - anchor) // period_rule.years) * period_rule.years
+    period = Period(
+        year_label(cycle_start, sm, period_rule.years),
+        year_start(cycle_start, sm),
+        year_end(cycle_start, sm, period_rule.years),
+    )
+    if enrolment.since > period.end:
+        return None
+    return period
+
+
+def previous_period(period_rule, enrolment: Enrolment, period: Period) -> Period | None:
+    """The period just before ``period`` for this enrolment, or ``None``."""
+    sm = period_rule.start_month
+    step = 1 if period_rule.kind == "program" else period_rule.years
+    return program_period(period_rule, enrolment, reporting_year(period.start, sm) - step)
+
+
+def program_span(period_rule, enrolment: Enrolment) -> tuple[date, date | None]:
+    """First and last day of a fixed-length program (last is ``None`` for open-ended ones)."""
+    sm = period_rule.start_month
+    first = reporting_year(enrolment.since, sm)
+    if period_rule.kind == "program":
+        return year_start(first, sm), year_end(first, sm, period_rule.years)
+    anchor = first if period_rule.anchor is None else period_rule.anchor
+    cycle_start = anchor + ((first - anchor) // period_rule.years) * period_rule.years
+    return year_start(cycle_start, sm), None
