@@ -1,5 +1,6 @@
 # cepledger: set-up, tests, examples and generated files.
 #   make run          install into .venv (if needed) and report on the shipped examples
+#                     (YEAR=2025 reports on 2025-26 instead of the year containing today)
 #   make test         install into .venv (if needed) and run the whole test suite
 #   make bench        run the benchmark (bench/bench.py)
 #   make completions  regenerate the shell completion scripts in completions/
@@ -8,12 +9,14 @@
 PYTHON  ?= python3
 VENV    ?= .venv
 LEDGERS ?= ledgers
+YEAR    ?=
 PIP_FLAGS = --disable-pip-version-check -q
 
 BIN     := $(VENV)/bin
 CEP     := $(BIN)/cep
 STAMP   := $(VENV)/.installed
 MEMBERS := $(basename $(notdir $(wildcard $(LEDGERS)/*.toml)))
+YEARARG := $(if $(YEAR),--year $(YEAR))
 
 .PHONY: all install run test bench completions clean
 
@@ -31,10 +34,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 run: $(STAMP)
-	$(CEP) --ledgers $(LEDGERS) summary
+	$(CEP) --ledgers $(LEDGERS) summary $(YEARARG)
 	@set -e; for member in $(MEMBERS); do \
-		echo; echo "$(CEP) --ledgers $(LEDGERS) status $$member"; \
-		$(CEP) --ledgers $(LEDGERS) status $$member; \
+		echo; echo "$(CEP) --ledgers $(LEDGERS) status $$member $(YEARARG)"; \
+		$(CEP) --ledgers $(LEDGERS) status $$member $(YEARARG); \
 	done
 
 test: $(STAMP)

@@ -16,6 +16,7 @@ from .model import (
     ZERO,
     ActivityTotal,
     Clip,
+    Enrolment,
     Entry,
     EntryResult,
     Member,
@@ -25,7 +26,7 @@ from .model import (
     RequirementResult,
 )
 from .periods import program_period, program_span, previous_period, reporting_year, window_end
-from .rules import Activity, Program, Registry, Requirement
+from .rules import Activity, Program, Registry, Requirement, fmt_amount
 
 CENT = Decimal("0.01")
 
@@ -48,10 +49,16 @@ def _ordered(entries) -> list[Entry]:
 
 
 class _Caps:
-    """Running usage of every cap while entries are allocated in counting order."""
+    """Running usage of every cap while entries are allocated in counting order.
 
-    def __init__(self, program: Program):
+    Item and year caps are keyed by the reporting year of the entry; ``period`` caps by
+    the program period that holds it (so one allocation over several periods, as a
+    window requirement does, still gives each period its own cap).
+    """
+
+    def __init__(self, program: Program, enrolment: Enrolment | None = None):
         self.program = program
+        self.enrolment = enrolment
         self.start_month = program.period.start_month
         self.used: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
         self.groups_of: dict[str, list] = defaultdict(list)
@@ -67,7 +74,8 @@ class _Caps:
             return (owner, "item", year, entry.item if entry.item is not None else ("#", entry.index))
         if per == "year":
             return (owner, "year", year)
-        return (owner, "period")
+        period = program_period(self.program.period, self.enrolment, year) if self.enrolment else None
+        return (owner, "period", period.start if period else None)
 
     def allocate(self, entry: Entry, activity: Activity, claimed: Decimal) -> EntryResult:
         caps = []
@@ -95,7 +103,7 @@ def allocate(member: Member, program: Program, start: date, end: date, as_of: da
 
     Void entries are listed with counted 0 and take no room under any cap.
     """
-    caps = _Caps(program)
+    caps = _Caps(program, member.enrolment(program.id))
     results = []
     for entry in _ordered(e for e in member.entries if e.activity in program.activities):
         if not _in_range(entry, start, end, as_of):
@@ -138,6 +146,7 @@ class _Context:
         self.results = allocate(member, program, period.start, period.end, as_of)
         self.span_start, span_end = program_span(program.period, self.enrolment)
         self.program_end = span_end or period.end
+        self.carried: dict[str, Decimal] = {}  # requirement id -> credits carried in
 
     def live(self, activities: tuple[str, ...], start: date, end: date) -> list[Entry]:
         """Non-void entries of ``activities`` (all the program's when empty) in [start, end]."""
@@ -173,9 +182,10 @@ def _total(ctx: _Context, req: Requirement) -> RequirementResult:
     if req.scope == "period":
         required = _required_this_period(ctx, req)
         carried = _carried_in(ctx, req)
+        ctx.carried.setdefault(req.id, carried)
         if carried:
             earned += carried
-            detail = f"includes {carried} carried over from the previous period"
+            detail = f"includes {fmt_amount(carried)} carried over from the previous period"
     return _result(req, ctx.program.unit, required, earned, due, detail=detail)
 
 
@@ -198,7 +208,7 @@ def _carried_in(ctx: _Context, req: Requirement) -> Decimal:
     prev = previous_period(ctx.program.period, ctx.enrolment, ctx.period)
     if prev is None:
         return ZERO
-    prev_ctx = _Context(ctx.member, ctx.program, prev, None)
+    prev_ctx = _Context(ctx.member, ctx.program, prev, ctx.as_of)
     wanted = req.activities or tuple(ctx.program.activities)
     prev_earned = sum((r.counted for r in prev_ctx.results if r.entry.activity in wanted), ZERO)
     surplus = prev_earned - _required_this_period(prev_ctx, req)
@@ -300,6 +310,7 @@ def evaluate_program(member: Member, program: Program, period: Period, *, as_of:
     return ProgramResult(
         program=program.id, program_name=program.name, unit=program.unit, period=period, met=met,
         requirements=reqs, activities=_activity_totals(ctx.results, program), entries=tuple(ctx.results),
+        carried_in=next(iter(ctx.carried.values()), ZERO),
     )
 
 

@@ -63,7 +63,8 @@ def check_entry(entry: Entry, programs: list[Program], registry: Registry) -> It
     elif activity.amount == "none" and entry.hours is not None:
         yield _p(entry, "milestone-hours",
                  f"{entry.activity} is a milestone and takes no hours; remove hours = {entry.hours}")
-    if entry.hours is not None and (entry.hours < 0 or not entry.hours.is_finite() or entry.hours > MAX_AMOUNT):
+    # is_finite first: ordering a NaN raises InvalidOperation
+    if entry.hours is not None and (not entry.hours.is_finite() or entry.hours < 0 or entry.hours > MAX_AMOUNT):
         yield _p(entry, "bad-amount", f"hours = {entry.hours} is not a sensible amount (0 to 1000)")
     for key in activity.requires:
         if getattr(entry, key, None) in (None, (), ""):

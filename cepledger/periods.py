@@ -59,8 +59,16 @@ def add_years(d: date, years: int) -> date:
 
 
 def window_end(since: date, years: int) -> date:
-    """Last day of the window [since, since + years)."""
-    return add_years(since, years) - timedelta(days=1)
+    """Last day of the window [since, since + years).
+
+    ``since`` on Feb 29 plus whole years lands on Mar 1 in a common year, so the window
+    still holds Feb 28 of its last year (the member gets every day of the years).
+    """
+    try:
+        end = since.replace(year=since.year + years)
+    except ValueError:  # Feb 29 -> a common year
+        end = date(since.year + years, 3, 1)
+    return end - timedelta(days=1)
 
 
 def program_period(period_rule, enrolment: Enrolment, year: int) -> Period | None:

@@ -213,6 +213,7 @@ class Program:
 
     def level_rank(self, level: str) -> int | None:
         """Position of a rating level (aliases accepted), lowest = 0; ``None`` if unknown."""
+        level = str(level).strip().lower()
         level = self.level_aliases.get(level, level)
         try:
             return self.levels.index(level)
@@ -290,8 +291,9 @@ def load_registry(extra_dirs: list[Path] | tuple[Path, ...] = (), *, strict: boo
                 continue
             raw[pid] = (doc, str(path), lines)
     registry = Registry(problems=problems)
+    built: dict[str, tuple] = {}
     for pid in raw:
-        prog = _build(pid, raw, problems)
+        prog = _build(pid, raw, problems, built)
         if prog is not None:
             registry.programs[pid] = prog
     if strict and registry.errors():
@@ -372,29 +374,57 @@ def _merge(base: dict, child: dict) -> dict:
     return out
 
 
-def _build(pid: str, raw: dict, problems: list[Problem]) -> Program | None:
-    """Resolve ``extends`` (checking for unknown parents and cycles), then validate."""
+def _build(pid: str, raw: dict, problems: list[Problem], built: dict[str, tuple]) -> Program | None:
+    """Resolve ``extends`` (checking for unknown parents and cycles), then validate.
+
+    A child starts from its parent's effective rules (the parent's own ``remove_*``
+    already applied), merges its own tables over them and then applies its own
+    ``remove_*``. Each file reports only its own problems: a program whose parent has
+    errors gets one ``rule-extends-invalid`` problem at its ``extends`` line. ``built``
+    memoises ``(program or None, effective document)`` by id.
+    """
+    if pid in built:
+        return built[pid][0]
+    built[pid] = (None, {})
     doc, path, lines = raw[pid]
-    chain = [pid]
-    while (parent := raw[chain[-1]][0].get("extends")) is not None:
-        child_doc, child_path, child_lines = raw[chain[-1]]
-        if parent in chain:
-            problems.append(Problem(child_path, child_lines.get("extends", 1), "rule-extends-cycle",
-                                    f"'extends = \"{parent}\"' makes a cycle; remove it"))
-            return None
-        if parent not in raw:
-            problems.append(Problem(child_path, child_lines.get("extends", 1), "rule-extends-unknown",
+    parent = doc.get("extends")
+    merged = dict(doc)
+    if parent is not None:
+        where = lines.get("extends", 1)
+        if not isinstance(parent, str) or parent not in raw:
+            problems.append(Problem(path, where, "rule-extends-unknown",
                                     f"extends an unknown program '{parent}'; known: {', '.join(sorted(raw))}"))
             return None
-        chain.append(parent)
-    merged: dict = {}
-    for link in reversed(chain):
-        merged = _merge(merged, raw[link][0]) if merged else dict(raw[link][0])
-    for rid in merged.get("remove_requirements", []) or []:
-        merged["requirements"] = [r for r in merged.get("requirements", []) if r.get("id") != rid]
-    for aid in merged.get("remove_activities", []) or []:
-        merged.get("activities", {}).pop(aid, None)
-    return _validate(pid, merged, path, lines, problems)
+        chain = [pid, parent]
+        while isinstance(up := raw[chain[-1]][0].get("extends"), str) and up in raw:
+            if up in chain:
+                if up == pid:
+                    problems.append(Problem(path, where, "rule-extends-cycle",
+                                            f"'extends = \"{parent}\"' makes a cycle "
+                                            f"({' -> '.join([*chain, up])}); remove it"))
+                    return None
+                break  # a cycle further up: reported by the files in it
+            chain.append(up)
+        base = _build(parent, raw, problems, built)
+        if base is None:
+            problems.append(Problem(path, where, "rule-extends-invalid",
+                                    f"extends '{parent}', which has errors; fix {raw[parent][1]} first"))
+            return None
+        inherited = {k: v for k, v in built[parent][1].items() if k not in ("remove_activities", "remove_requirements")}
+        merged = _merge(inherited, doc)
+    for rid in _str_list(doc.get("remove_requirements")):
+        if isinstance(merged.get("requirements"), list):
+            merged["requirements"] = [r for r in merged["requirements"] if not (isinstance(r, dict) and r.get("id") == rid)]
+    for aid in _str_list(doc.get("remove_activities")):
+        if isinstance(merged.get("activities"), dict):
+            merged["activities"] = {k: v for k, v in merged["activities"].items() if k != aid}
+    prog = _validate(pid, merged, path, lines, problems, own=doc)
+    built[pid] = (prog, merged)
+    return prog
+
+
+def _str_list(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 class _Checker:
@@ -433,7 +463,7 @@ class _Checker:
                 choices = f" (one of: {', '.join(fs.choices)})" if fs.choices else ""
                 self.add(loc, "rule-type", f"'{key}' in {what} must be {_type_words(fs.type)}{choices}")
                 continue
-            if fs.type == "number" and v < 0:
+            if fs.type in ("number", "int") and v < 0:
                 self.add(loc, "rule-negative", f"'{key}' in {what} must not be negative")
                 continue
             out[key] = v
@@ -461,18 +491,45 @@ class _Checker:
         return True
 
 
+def _cover(value: Any) -> Any:
+    """``cover`` as a tuple of standards or {program_year: tuple}; None if absent; False if malformed."""
+    def std_list(v: Any) -> tuple[str, ...] | None:
+        if isinstance(v, list) and all(isinstance(s, (str, int)) and not isinstance(s, bool) for s in v):
+            return tuple(str(s).strip().upper() for s in v)
+        return None
+
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return std_list(value) if std_list(value) is not None else False
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not str(k).isdigit() or std_list(v) is None:
+                return False
+            out[int(k)] = std_list(v)
+        return out
+    return False
+
+
 def _type_words(t: str) -> str:
     return {"str": "a string", "int": "a whole number", "number": "a number", "bool": "true or false",
             "list[str]": "a list of strings", "enum": "one of the listed words", "table": "a table",
             "list": "an array of tables"}.get(t, t)
 
 
-def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: list[Problem]) -> Program | None:
+def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: list[Problem],
+              own: dict | None = None) -> Program | None:
+    """Check the (merged) document ``doc`` of the file at ``path`` and build its ``Program``.
+
+    ``own`` is the file's own document (``doc`` minus what ``extends`` brought in): its
+    requirements are the ones whose lines ``lines`` knows.
+    """
     ck = _Checker(path, lines, problems)
     top = ck.table("", doc, PROGRAM_FIELDS, "a program")
     if top.get("format", FORMAT_VERSION) != FORMAT_VERSION:
         ck.add("format", "rule-format", f"unsupported rule format {top.get('format')}; this version reads format = 1")
-    p = ck.table("period", doc.get("period", {}), PERIOD_FIELDS, "[period]")
+    p = ck.table("period", top.get("period", {}), PERIOD_FIELDS, "[period]")
     period = PeriodRule(
         kind=p.get("kind", "annual"),
         years=p.get("years", 1),
@@ -487,14 +544,14 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
         ck.add("period.years", "rule-range", "years must be at least 1")
 
     catalogues: dict[str, dict[str, str]] = {}
-    for cid, cat in (doc.get("catalogues") or {}).items():
+    for cid, cat in (top.get("catalogues") or {}).items():
         if not isinstance(cat, dict) or not all(isinstance(v, str) for v in cat.values()):
             ck.add(f"catalogues.{cid}", "rule-type", f"catalogue '{cid}' must map numbers to slugs")
             continue
         catalogues[cid] = {str(k).lower(): v for k, v in cat.items()}
 
     tags: dict[str, dict[str, Any]] = {}
-    for tid, vocab in (doc.get("tags") or {}).items():
+    for tid, vocab in (top.get("tags") or {}).items():
         stds = vocab.get("standards") if isinstance(vocab, dict) else None
         elems = vocab.get("elements", []) if isinstance(vocab, dict) else None
         if not isinstance(stds, dict) or not isinstance(elems, list):
@@ -511,21 +568,24 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
             elem_std[e] = owner
         tags[tid] = {"standards": std_keys, "elements": tuple(elem_std), "element_standard": elem_std}
 
-    lv = doc.get("levels") or {}
-    levels = tuple(lv.get("order", ())) if isinstance(lv, dict) else ()
-    aliases = dict(lv.get("aliases", {})) if isinstance(lv, dict) else {}
+    lv = top.get("levels") or {}
+    levels = tuple(lv.get("order", ()))
+    aliases = dict(lv.get("aliases", {})) if isinstance(lv.get("aliases", {}), dict) else {}
+    if not all(isinstance(x, str) for x in levels) or not all(isinstance(x, str) for x in aliases.values()):
+        ck.add("levels", "rule-type", "[levels] needs order = [\"lowest\", ..., \"highest\"] and aliases = { alias = \"level\" }")
+        levels, aliases = (), {}
     for alias, target in aliases.items():
         if target not in levels:
             ck.add("levels.aliases", "rule-level", f"level alias '{alias}' names an unknown level '{target}'")
 
     activities: dict[str, Activity] = {}
-    for aid, araw in (doc.get("activities") or {}).items():
+    for aid, araw in (top.get("activities") or {}).items():
         where = f"activities.{aid}"
         a = ck.table(where, araw, ACTIVITY_FIELDS, f"activity '{aid}'")
         amount = a.get("amount", "hours")
         if amount == "fixed" and "credits" not in a:
             ck.add(where, "rule-missing-field", f"activity '{aid}' has amount = \"fixed\" but no credits")
-        if ("cap" in a) != ("per" in a):
+        if isinstance(araw, dict) and ("cap" in araw) != ("per" in araw):
             ck.add(where, "rule-cap", f"activity '{aid}' needs both cap and per, or neither")
         if a.get("catalogue") and a["catalogue"] not in catalogues:
             ck.add(f"{where}.catalogue", "rule-catalogue", f"activity '{aid}' names an unknown catalogue '{a['catalogue']}'")
@@ -542,7 +602,7 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
         )
 
     groups = []
-    for gid, graw in (doc.get("groups") or {}).items():
+    for gid, graw in (top.get("groups") or {}).items():
         where = f"groups.{gid}"
         g = ck.table(where, graw, GROUP_FIELDS, f"group '{gid}'")
         for aid in g.get("activities", []):
@@ -554,9 +614,12 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
 
     requirements = []
     seen_ids: set[str] = set()
-    reqs = doc.get("requirements") or []
+    reqs = top.get("requirements") or []
+    own_reqs = (own if own is not None else doc).get("requirements")
+    own_index = {id(r): i for i, r in enumerate(own_reqs)} if isinstance(own_reqs, list) else {}
     for n, rraw in enumerate(reqs):
-        where = f"requirements.{n}"
+        # lines are known for the file's own [[requirements]] only (inherited ones: line 1)
+        where = f"requirements.{own_index[id(rraw)]}" if id(rraw) in own_index else f"inherited-requirement.{n}"
         r = ck.table(where, rraw, REQUIREMENT_FIELDS, f"requirement #{n + 1}")
         rid, kind = r.get("id"), r.get("kind")
         if rid is None or kind is None:
@@ -571,21 +634,24 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
         scope = r.get("scope", "enrolment" if kind == "deadline" else "period")
         if scope == "program" and period.kind != "program":
             ck.add(f"{where}.scope", "rule-scope", f"requirement '{rid}' has scope = \"program\" but the period kind is not \"program\"")
-        if scope == "window" and not r.get("window_years"):
+        given = rraw  # presence checks look at what was written, so a bad value is reported once
+        if scope == "window" and not given.get("window_years"):
             ck.add(where, "rule-missing-field", f"requirement '{rid}' has scope = \"window\" but no window_years")
-        if kind in ("distinct", "coverage") and not r.get("field"):
+        if kind in ("distinct", "coverage") and not given.get("field"):
             ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind {kind} needs a field")
-        if kind == "deadline" and r.get("max_days") is None:
+        if kind == "deadline" and given.get("max_days") is None:
             ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind deadline needs max_days")
         if kind == "ratings" and not levels:
             ck.add(where, "rule-level", f"requirement '{rid}' of kind ratings needs [levels] order = [...]")
         if kind == "ratings" and r.get("level") and r["level"] not in levels:
             ck.add(f"{where}.level", "rule-level", f"requirement '{rid}' names an unknown level '{r['level']}'")
-        cover = r.get("cover")
-        if isinstance(cover, dict):
-            cover = {int(k): tuple(str(s).upper() for s in v) for k, v in cover.items()}
-        elif isinstance(cover, list):
-            cover = tuple(str(s).upper() for s in cover)
+        cover = _cover(r.get("cover"))
+        if cover is False:
+            ck.add(f"{where}.cover", "rule-type", f"requirement '{rid}': cover must be a list of standards, "
+                   "or a table of program year -> list, like { 1 = [\"1\", \"2\"], 2 = [\"3\"] }")
+            cover = None
+        elif kind == "coverage" and given.get("cover") is None:
+            ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind coverage needs cover = [...]")
         requirements.append(Requirement(
             id=rid, kind=kind, name=r.get("name", rid), activities=tuple(r.get("activities", ())),
             min=Decimal(r.get("min", 0)), scope=scope, window_years=r.get("window_years"),

@@ -1,0 +1,394 @@
+"""The command line: Typer parses, ``commands.run_*`` does the work, one place maps errors.
+
+This is the only module that imports Typer. Each command is a thin adapter: it turns
+options into plain values and calls its ``run_*`` function through ``_run``, which
+builds the ``Env`` (ledgers folder, today) and turns every ``CepError`` into one plain
+sentence on stderr and its exit code (SPEC.md, "Exit codes").
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from . import __version__
+from .commands import (
+    Env,
+    complete_activities,
+    complete_members,
+    complete_programs,
+    ledgers_from,
+    run_add,
+    run_check,
+    run_init,
+    run_log,
+    run_member_add,
+    run_member_enrol,
+    run_member_list,
+    run_programs,
+    run_status,
+    run_summary,
+    run_void,
+    today_from_env,
+)
+from .errors import CepError, DataError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+app = typer.Typer(
+    name="cep",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
+)
+member_app = typer.Typer(
+    help="Create, enrol and list members.\n\n\b\nExample:\n  cep member list",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings=CONTEXT,
+)
+app.add_typer(member_app, name="member")
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+# ------------------------------------------------------------------ the one place errors become exit codes
+
+
+def report_error(exc: BaseException, err, debug: bool) -> int:
+    """Print ``exc`` as plain sentences on ``err`` and return the exit code."""
+    if debug:
+        traceback.print_exception(exc, file=err)
+    if isinstance(exc, DataError):
+        for problem in exc.problems:
+            err.write(f"{problem}\n")
+        return exc.exit_code
+    if isinstance(exc, CepError):
+        err.write(f"error: {exc}\n")
+        return exc.exit_code
+    hint = "" if debug else " (run with --debug for the traceback)"
+    err.write(f"internal error: {type(exc).__name__}: {exc}{hint}\n")
+    return 1
+
+
+def _run(ctx: typer.Context, fn: Callable[..., int], *args, **kwargs) -> None:
+    opts = ctx.find_root().obj or {}
+    debug = bool(opts.get("debug"))
+    try:
+        env = Env(ledgers=ledgers_from(opts.get("ledgers")), today=today_from_env(), debug=debug,
+                  out=sys.stdout, err=sys.stderr)
+        code = fn(env, *args, **kwargs)
+    except BrokenPipeError:
+        raise  # `cep log x | head`: click leaves quietly
+    except Exception as exc:  # noqa: BLE001 - this is the one place every error is mapped
+        code = report_error(exc, sys.stderr, debug)
+    if code:
+        raise typer.Exit(code)
+
+
+# ------------------------------------------------------------------ completion (must never raise)
+
+
+def _ledgers_of(ctx: typer.Context) -> Path:
+    try:
+        return ledgers_from(ctx.find_root().params.get("ledgers"))
+    except Exception:
+        return Path("ledgers")
+
+
+def _complete_member(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        return complete_members(_ledgers_of(ctx), incomplete)
+    except Exception:
+        return []
+
+
+def _complete_activity(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        return complete_activities(_ledgers_of(ctx), ctx.params.get("member"), incomplete)
+    except Exception:
+        return []
+
+
+def _complete_program(ctx: typer.Context, incomplete: str) -> list[str]:
+    try:
+        return complete_programs(_ledgers_of(ctx), incomplete)
+    except Exception:
+        return []
+
+
+def _complete_format(incomplete: str) -> list[str]:
+    return [f.value for f in Format if f.value.startswith(incomplete)]
+
+
+# ------------------------------------------------------------------ options used by several commands
+
+MemberArg = Annotated[str, typer.Argument(metavar="MEMBER", help="member id (the ledger file name without .toml)",
+                                          autocompletion=_complete_member, show_default=False)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="FORMAT", help="output format", case_sensitive=False,
+                                           autocompletion=_complete_format)]
+YearOpt = Annotated[Optional[str], typer.Option(
+    "--year", "-y", metavar="YEAR", help="reporting year, like 2025 or 2025-26 (default: the one containing today)",
+    show_default=False)]
+ProgramOpt = Annotated[Optional[str], typer.Option("--program", "-p", metavar="PROGRAM", help="only this program",
+                                                   autocompletion=_complete_program, show_default=False)]
+CheckOpt = Annotated[bool, typer.Option("--check", help="exit 1 when a requirement due in the period is not met")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cepledger {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    ledgers: Annotated[Optional[Path], typer.Option(
+        "--ledgers", metavar="DIR", help="ledgers folder (default: $CEPLEDGER_DIR, else ./ledgers)", show_default=False,
+        file_okay=False)] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
+    version: Annotated[Optional[bool], typer.Option(
+        "--version", help="show the version and exit", callback=_version, is_eager=True)] = None,
+) -> None:
+    """A ledger of continuing-education credits over plain TOML files.
+
+    \b
+    Example:
+      cep add jdoe live-webinar 1.5 --item webinar-2025-11
+      cep status jdoe --year 2025
+    """
+    ctx.obj = {"ledgers": ledgers, "debug": debug}
+
+
+# ------------------------------------------------------------------ commands
+
+
+@app.command("init")
+def init_cmd(
+    ctx: typer.Context,
+    directory: Annotated[Optional[str], typer.Argument(
+        metavar="[DIR]", help="folder to create (default: the ledgers folder)", show_default=False)] = None,
+) -> None:
+    """Create a ledgers folder (and its programs/ folder for extra rule files).
+
+    Nothing that exists is touched.
+
+    \b
+    Example:
+      cep init ~/cep-ledgers
+    """
+    _run(ctx, run_init, directory)
+
+
+@member_app.command("add")
+def member_add_cmd(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(metavar="ID", help="new member id: a-z, 0-9, '-', '_'",
+                                          show_default=False)],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="the member's full name", show_default=False)],
+    program: Annotated[str, typer.Option("--program", metavar="PROGRAM", help="program to enrol in",
+                                         autocompletion=_complete_program, show_default=False)],
+    since: Annotated[str, typer.Option("--since", metavar="DATE", help="date the member entered the program",
+                                       show_default=False)],
+    employed_since: Annotated[Optional[str], typer.Option(
+        "--employed-since", metavar="DATE", help="first day in the administrative position (CASC)", show_default=False)] = None,
+) -> None:
+    """Create a member's ledger file, enrolled in one program.
+
+    \b
+    Example:
+      cep member add jdoe --name "Jane Doe" --program cass-cep --since 2021-09-01
+    """
+    _run(ctx, run_member_add, member, name, program, since, employed_since)
+
+
+@member_app.command("enrol")
+def member_enrol_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    program: Annotated[str, typer.Argument(metavar="PROGRAM", help="program to enrol in",
+                                           autocompletion=_complete_program, show_default=False)],
+    since: Annotated[str, typer.Option("--since", metavar="DATE", help="date the member entered the program",
+                                       show_default=False)],
+    employed_since: Annotated[Optional[str], typer.Option(
+        "--employed-since", metavar="DATE", help="first day in the administrative position (CASC)", show_default=False)] = None,
+) -> None:
+    """Enrol a member in another program.
+
+    \b
+    Example:
+      cep member enrol jdoe casc-butte --since 2024-09-03 --employed-since 2024-07-01
+    """
+    _run(ctx, run_member_enrol, member, program, since, employed_since)
+
+
+@member_app.command("list")
+def member_list_cmd(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
+    """List the members: id, name and programs.
+
+    \b
+    Example:
+      cep member list --format csv
+    """
+    _run(ctx, run_member_list, fmt.value)
+
+
+@app.command("add")
+def add_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    activity: Annotated[str, typer.Argument(metavar="ACTIVITY", help="activity id (see `cep programs PROGRAM`)",
+                                            autocompletion=_complete_activity, show_default=False)],
+    amount: Annotated[Optional[str], typer.Argument(
+        metavar="[AMOUNT]", help="hours or credits; leave out for milestones and fixed-credit activities", show_default=False)] = None,
+    when: Annotated[Optional[str], typer.Option(
+        "--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today', 'yesterday' or e.g. 'Oct 3 2025' (default: today)",
+        show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option("--title", "-t", metavar="TEXT", help="what it was", show_default=False)] = None,
+    item: Annotated[Optional[str], typer.Option(
+        "--item", "-i", metavar="ITEM", help="the event, webinar, guide or course a per-item cap applies to", show_default=False)] = None,
+    course: Annotated[Optional[str], typer.Option("--course", metavar="COURSE", help="course number or name (cep-course)",
+                                                  show_default=False)] = None,
+    cpsel: Annotated[Optional[list[str]], typer.Option(
+        "--cpsel", metavar="TAGS", help="CPSEL standards or elements, e.g. 2A,5 (repeatable)", show_default=False)] = None,
+    rating: Annotated[Optional[list[str]], typer.Option(
+        "--rating", metavar="S=LEVEL", help="STANDARD=LEVEL, e.g. 3=meets (repeatable)", show_default=False)] = None,
+    evidence: Annotated[Optional[str], typer.Option(
+        "--evidence", "-e", metavar="PATH", help="path of the certificate or report (its SHA-256 is recorded if it exists)",
+        show_default=False)] = None,
+    notes: Annotated[Optional[str], typer.Option("--notes", "-n", metavar="TEXT", help="free text", show_default=False)] = None,
+) -> None:
+    """Append one entry; print its id, what counted, what capped it, and the year's standing.
+
+    \b
+    Example:
+      cep add jdoe live-webinar 1.5 --item webinar-2025-11 --date 2025-11-12
+      cep add jdoe cep-course --course 4
+      cep add mlee professional-learning 3.5 --cpsel 2A,5
+    """
+    _run(ctx, run_add, member, activity, amount, when=when, title=title, item=item, course=course,
+         cpsel=cpsel or (), ratings=rating or (), evidence=evidence, notes=notes)
+
+
+@app.command("void")
+def void_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    entry_id: Annotated[str, typer.Argument(metavar="ENTRY-ID", help="the entry's id (see `cep log MEMBER`)",
+                                            show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="why it no longer counts", show_default=False)],
+) -> None:
+    """Mark an entry void: it stays in the file and counts for nothing.
+
+    \b
+    Example:
+      cep void jdoe 7f3a2c --reason "logged twice"
+    """
+    _run(ctx, run_void, member, entry_id, reason)
+
+
+@app.command("log")
+def log_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    year: YearOpt = None,
+    activity: Annotated[Optional[str], typer.Option("--activity", "-a", metavar="ACTIVITY", help="only this activity",
+                                                    autocompletion=_complete_activity, show_default=False)] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The entries, with claimed and counted amounts (all years unless --year).
+
+    \b
+    Example:
+      cep log jdoe --year 2025-26 --activity live-webinar
+    """
+    _run(ctx, run_log, member, year, activity, fmt.value)
+
+
+@app.command("status")
+def status_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    year: YearOpt = None,
+    program: ProgramOpt = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="count only entries dated on or before this day",
+                                                 show_default=False)] = None,
+    check: CheckOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Requirements, earned and shortfall; per activity claimed vs counted.
+
+    \b
+    Example:
+      cep status jdoe --year 2025 --format json
+      cep status jdoe --check && echo "on track"
+    """
+    _run(ctx, run_status, member, year, program, as_of, check, fmt.value)
+
+
+@app.command("summary")
+def summary_cmd(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    program: ProgramOpt = None,
+    check: CheckOpt = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """One row per member and program: who is short, and by how much.
+
+    \b
+    Example:
+      cep summary --year 2025 --program cass-cep --format csv
+    """
+    _run(ctx, run_summary, year, program, check, fmt.value)
+
+
+@app.command("check")
+def check_cmd(
+    ctx: typer.Context,
+    strict: Annotated[bool, typer.Option("--strict", help="fail on warnings too")] = False,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Validate every ledger and rule file; every problem as path:line: message.
+
+    Exits 3 when it finds an error (with --strict, a warning too).
+
+    \b
+    Example:
+      cep check --strict
+    """
+    _run(ctx, run_check, strict, fmt.value)
+
+
+@app.command("programs")
+def programs_cmd(
+    ctx: typer.Context,
+    program: Annotated[Optional[str], typer.Argument(
+        metavar="[PROGRAM]", help="show this program's activities, caps and requirements",
+        autocompletion=_complete_program, show_default=False)] = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """List the programs, or show one program's activities, caps and requirements.
+
+    \b
+    Example:
+      cep programs cass-cep
+    """
+    _run(ctx, run_programs, program, fmt.value)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of ``cep`` and ``cepledger``."""
+    name = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "cep"
+    app(args=argv, prog_name="cep" if name in ("__main__.py", "-c", "") else name)
