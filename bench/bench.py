@@ -818,9 +818,9 @@ class Row:
     def target(self) -> str:
         if self.limit is None:
             return ""
-        if self.vs:
-            return f"≤ {self.limit:g}× {self.vs}"
-        return f"≤ {self.limit:g} s"
+        limit = f"{self.limit:.2f}".rstrip("0")
+        limit = limit + "0" if limit.endswith(".") else limit
+        return f"≤ {limit}× {self.vs}" if self.vs else f"≤ {limit} s"
 
     @property
     def result(self) -> str:

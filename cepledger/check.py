@@ -75,18 +75,24 @@ def check_entry(entry: Entry, programs: list[Program], registry: Registry) -> It
     if activity.evidence == "expected" and not entry.evidence:
         yield _p(entry, "missing-evidence",
                  f"a {entry.activity} entry should name its evidence (certificate, report, publication)", "warning")
-    if entry.cpsel:
+    vocab = next((p.tags["cpsel"] for p in defining if "cpsel" in p.tags), None)
+    standards = ", ".join(vocab["standards"]) if vocab else "none"
+    if entry.cpsel and vocab is None:
+        yield _p(entry, "unknown-cpsel", f"{entry.activity} entries take no cpsel tags here; remove cpsel")
+    elif entry.cpsel:
         for tag in entry.cpsel:
             if not any(p.standard_of(tag) for p in defining):
-                yield _p(entry, "unknown-cpsel",
-                         f"'{tag}' is not a CPSEL standard (1-6) or element (1A ... 6C)")
+                elements = f" or element ({vocab['elements'][0]} ... {vocab['elements'][-1]})" if vocab and vocab["elements"] else ""
+                yield _p(entry, "unknown-cpsel", f"'{tag}' is not a CPSEL standard ({standards}){elements}")
     for std, level in entry.ratings:
-        if not any(p.standard_of(std) for p in defining if p.tags):
-            yield _p(entry, "unknown-standard", f"rating for unknown standard '{std}'; use 1 to 6")
+        # ratings are on whole standards: an element ("2A") names no rating the rules read
+        if not any(p.standard_of(std) == str(std).strip().upper() for p in defining if p.tags):
+            yield _p(entry, "unknown-standard", f"rating for unknown standard '{std}'; use one of: {standards}")
         if not any(p.level_rank(level) is not None for p in defining if p.levels):
-            levels = next((p.levels for p in defining if p.levels), ())
-            yield _p(entry, "unknown-level",
-                     f"unknown rating level '{level}'; choose one of: {', '.join(levels)} (or proficient, advanced)")
+            rated = next((p for p in defining if p.levels), None)
+            levels = ", ".join(rated.levels) if rated else "none"
+            aliases = f" (or {', '.join(rated.level_aliases)})" if rated and rated.level_aliases else ""
+            yield _p(entry, "unknown-level", f"unknown rating level '{level}'; choose one of: {levels}{aliases}")
     if entry.extra:
         yield _p(entry, "unknown-key", f"unknown key(s) {', '.join(entry.extra)}; check the spelling", "warning")
 

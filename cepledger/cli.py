@@ -85,8 +85,7 @@ def _run(ctx: typer.Context, fn: Callable[..., int], *args, **kwargs) -> None:
     opts = ctx.find_root().obj or {}
     debug = bool(opts.get("debug"))
     try:
-        env = Env(ledgers=ledgers_from(opts.get("ledgers")), today=today_from_env(), debug=debug,
-                  out=sys.stdout, err=sys.stderr)
+        env = Env(ledgers=ledgers_from(opts.get("ledgers")), today=today_from_env(), out=sys.stdout, err=sys.stderr)
         code = fn(env, *args, **kwargs)
     except BrokenPipeError:
         raise  # `cep log x | head`: click leaves quietly
@@ -135,7 +134,7 @@ def _complete_format(incomplete: str) -> list[str]:
 
 MemberArg = Annotated[str, typer.Argument(metavar="MEMBER", help="member id (the ledger file name without .toml)",
                                           autocompletion=_complete_member, show_default=False)]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="FORMAT", help="output format", case_sensitive=False,
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|csv]", help="output format", case_sensitive=False,
                                            autocompletion=_complete_format)]
 YearOpt = Annotated[Optional[str], typer.Option(
     "--year", "-y", metavar="YEAR", help="reporting year, like 2025 or 2025-26 (default: the one containing today)",

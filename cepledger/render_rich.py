@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Sequence, TextIO
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -64,16 +64,21 @@ def _left_text(due: date, today: date, met: bool) -> Text:
 
 
 def _amount(value: Decimal, unit: str = "") -> str:
-    return f"{num_text(value)} {unit}".rstrip()
+    """``2.5 credits``; a bare count (``times``) has no unit."""
+    return f"{num_text(value)} {'' if unit == 'times' else unit}".rstrip()
 
 
 # ------------------------------------------------------------------ status
 
 
 def status_view(console: Console, member: Member, results: Sequence[ProgramResult],
-                others: dict[str, ProgramResult | None], *, rules: dict, today: date,
+                years: dict[str, Sequence[ProgramResult]], *, rules: dict, today: date,
                 as_of: date | None = None, year: int | None = None) -> None:
-    """Per program: requirements with progress, then per activity claimed vs counted."""
+    """Per program: requirements with progress, then per activity claimed vs counted.
+
+    ``years`` holds, per program, every year of a fixed-length program (CASC), shown
+    side by side; annual programs show only the period asked for.
+    """
     console.print(Text(f"{member.name} ({member.id})", style="bold"))
     if as_of is not None:
         console.print(Text(f"counting entries dated on or before {as_of}", style=DIM))
@@ -87,9 +92,9 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         program = rules.get(pr.program)
         console.print(_heading(pr))
         if pr.period.program_year is not None and program is not None:
-            _program_years_view(console, pr, others.get(pr.program), program, today)
+            _program_years_view(console, pr, years.get(pr.program) or [pr], program, today)
         else:
-            console.print(_requirements_table(pr.requirements, today))
+            console.print(_requirements_table(pr.requirements, today, console.width))
         _activities_table(console, pr, program)
         _pace(console, pr, today)
 
@@ -105,25 +110,41 @@ def _heading(pr: ProgramResult) -> Text:
     return text
 
 
-def _requirement_cells(r: RequirementResult, today: date) -> list:
-    short_style = SHORT if not r.met else ""
-    shortfall = Text(num_text(r.shortfall) if r.shortfall else "-", style=short_style)
-    bar = Text(progress_bar(r.earned, r.required), style=MET if r.met else "red")
-    return [Text(r.id), num_text(r.required), Text(num_text(r.earned), style=short_style), shortfall, bar,
-            str(r.due), _left_text(r.due, today, r.met)]
+def _id_column(t: Table, header: str, ids: Sequence[str], cap: int = 16) -> None:
+    """The first column: ids stay whole up to ``cap`` characters; longer ones fold."""
+    t.add_column(header, overflow="fold", min_width=min(max((len(i) for i in ids), default=0), cap))
 
 
-def _requirements_table(rows: Sequence[RequirementResult], today: date, title: str | None = None) -> Table:
+# Below these console widths the tables drop columns instead of squeezing numbers to "…".
+FULL_WIDTH = 72
+MEDIUM_WIDTH = 52
+
+
+def _requirements_table(rows: Sequence[RequirementResult], today: date, width: int,
+                        title: str | None = None) -> Table:
+    """Requirement, required, earned, short; then (width allowing) progress, due, days left."""
     t = _table(title)
-    t.add_column("requirement", overflow="fold")
-    t.add_column("required", justify="right")
-    t.add_column("earned", justify="right")
-    t.add_column("short", justify="right")
-    t.add_column("progress", no_wrap=True, overflow="crop")
-    t.add_column("due", no_wrap=True, overflow="fold")
-    t.add_column("left", no_wrap=True, overflow="fold")
+    _id_column(t, "requirement", [r.id for r in rows], 16 if width >= MEDIUM_WIDTH else 12)
+    t.add_column("required", justify="right", no_wrap=True)
+    t.add_column("earned", justify="right", no_wrap=True)
+    t.add_column("short", justify="right", no_wrap=True)
+    if width >= FULL_WIDTH:
+        t.add_column("progress", no_wrap=True, overflow="crop")
+    if width >= MEDIUM_WIDTH:
+        t.add_column("due", no_wrap=True)
+    if width >= FULL_WIDTH:
+        t.add_column("left", no_wrap=True)
     for r in rows:
-        t.add_row(*_requirement_cells(r, today))
+        short_style = SHORT if not r.met else ""
+        cells = [Text(r.id), num_text(r.required), Text(num_text(r.earned), style=short_style),
+                 Text(num_text(r.shortfall) if r.shortfall else "-", style=short_style)]
+        if width >= FULL_WIDTH:
+            cells.append(Text(progress_bar(r.earned, r.required), style=MET if r.met else "red"))
+        if width >= MEDIUM_WIDTH:
+            cells.append(str(r.due))
+        if width >= FULL_WIDTH:
+            cells.append(_left_text(r.due, today, r.met))
+        t.add_row(*cells)
     return t
 
 
@@ -136,17 +157,24 @@ def _activities_table(console: Console, pr: ProgramResult, program) -> None:
         if not pr.activities:
             console.print(Text("no entries in this period", style=DIM))
         return
+    wide = console.width >= FULL_WIDTH
     t = _table()
-    t.add_column("activity", overflow="fold")
-    t.add_column("claimed", justify="right")
-    t.add_column("counted", justify="right")
-    t.add_column("capped by", overflow="fold")
+    _id_column(t, "activity", [a.activity for a in rows])
+    t.add_column("claimed", justify="right", no_wrap=True)
+    t.add_column("counted", justify="right", no_wrap=True)
+    if wide:
+        t.add_column("capped by", overflow="fold")
     for a in rows:
         clipped = a.counted < a.claimed
-        t.add_row(Text(a.activity), num_text(a.claimed), Text(num_text(a.counted), style="yellow" if clipped else ""),
-                  Text("; ".join(a.clips), style=DIM))
+        cells = [Text(a.activity), num_text(a.claimed), Text(num_text(a.counted), style="yellow" if clipped else "")]
+        if wide:
+            cells.append(Text("; ".join(a.clips), style=DIM))
+        t.add_row(*cells)
     console.print()
     console.print(t)
+    if not wide:
+        for clip in dict.fromkeys(c for a in rows for c in a.clips):
+            console.print(Text(f"capped: {clip}", style=DIM))
 
 
 def _pace(console: Console, pr: ProgramResult, today: date) -> None:
@@ -170,19 +198,19 @@ def _pace(console: Console, pr: ProgramResult, today: date) -> None:
 # ------------------------------------------------------------------ the two-year (CASC) view
 
 
-def _program_years_view(console: Console, pr: ProgramResult, other: ProgramResult | None, program,
+def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[ProgramResult], program,
                         today: date) -> None:
-    """Both program years side by side, program-wide requirements, milestones, CPSEL grid.
+    """The program years side by side, program-wide requirements, milestones, CPSEL grid.
 
     Program-wide requirements come from ``pr`` (the period asked for): they count
     everything from the start of the program to the end of that period.
     """
-    years = sorted([x for x in (pr, other) if x is not None], key=lambda x: x.period.program_year)
+    years = sorted(years, key=lambda x: x.period.program_year)
     rules = {r.id: r for r in program.requirements}
     yearly = [r.id for r in program.requirements if r.scope == "period"]
     if yearly:
         t = _table("each program year")
-        t.add_column("requirement", overflow="fold")
+        _id_column(t, "requirement", yearly)
         for y in years:
             marker = " *" if y is pr else ""
             t.add_column(f"year {y.period.program_year} {y.period.label}{marker}", overflow="fold")
@@ -203,7 +231,7 @@ def _program_years_view(console: Console, pr: ProgramResult, other: ProgramResul
     wide = [r for r in pr.requirements if rules.get(r.id) is not None and rules[r.id].scope != "period"]
     if wide:
         console.print()
-        console.print(_requirements_table(wide, today, "the whole program"))
+        console.print(_requirements_table(wide, today, console.width, "the whole program"))
     _milestones(console, pr, years, program)
     _cpsel_grid(console, pr, years, program)
 
@@ -314,19 +342,28 @@ def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]
 
 
 def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs: Sequence[str]) -> None:
+    """One row per entry: date, id, activity, title, claimed and counted (per program when several).
+
+    On a narrow console the id goes under the date and the title under the activity.
+    """
     console.print(Text(f"{member.name} ({member.id})", style="bold"))
     if not rows:
         console.print("no entries")
         return
     several = len(programs) > 1
+    if several:
+        console.print(Text(f"counted per program: {', '.join(programs)}", style=DIM))
+    full = console.width >= 78 + 11 * (max(len(programs), 1) - 1)
     t = _table()
-    t.add_column("date", no_wrap=True)
-    t.add_column("id", no_wrap=True)
-    t.add_column("activity", overflow="fold")
-    t.add_column("title / item", overflow="fold", ratio=1)
-    t.add_column("claimed", justify="right")
+    t.add_column("date" if full else "date / id", no_wrap=True)
+    if full:
+        t.add_column("id", no_wrap=True)
+    _id_column(t, "activity" if full else "activity / title", [r.entry.activity for r in rows], 16 if full else 10)
+    if full:
+        t.add_column("title / item", overflow="fold")
+    t.add_column("claimed", justify="right", no_wrap=True)
     for pid in programs if several else ["counted"]:
-        t.add_column(f"counted {pid}" if several else pid, justify="right")
+        t.add_column(pid, justify="right", overflow="fold")
     for row in rows:
         e = row.entry
         style = "strike dim" if e.is_void else ""
@@ -336,8 +373,14 @@ def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs
         if e.is_void:
             what = f"VOID ({e.void}) {what}".rstrip()
         counted = [row.counted.get(pid) for pid in programs] if several else [row.first_counted]
-        cells = [str(e.date), e.id or "", Text(e.activity, style=style), Text(what, style=style),
-                 Text(num_text(row.claimed), style=style)]
+        if full:
+            cells = [str(e.date), e.id or "", Text(e.activity, style=style), Text(what, style=style)]
+        else:
+            activity = Text(e.activity, style=style)
+            if what:
+                activity.append("\n" + what, style="dim")
+            cells = [f"{e.date}\n{e.id or ''}".rstrip(), activity]
+        cells.append(Text(num_text(row.claimed), style=style))
         for c in counted:
             clipped = c is not None and row.claimed is not None and c < row.claimed and not e.is_void
             cells.append(Text("-" if c is None else num_text(c), style="yellow" if clipped else style))

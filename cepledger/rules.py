@@ -50,17 +50,17 @@ PROGRAM_FIELDS: dict[str, FieldSpec] = {
     "abstract": FieldSpec("bool", "true for a base that members cannot enrol in"),
     "remove_activities": FieldSpec("list[str]", "activity ids inherited through `extends` to drop"),
     "remove_requirements": FieldSpec("list[str]", "requirement ids inherited through `extends` to drop"),
-    "period": FieldSpec("table", "how periods are cut (see PERIOD_FIELDS)"),
-    "activities": FieldSpec("table", "activity id -> table (see ACTIVITY_FIELDS)"),
-    "groups": FieldSpec("table", "combined caps: group id -> table (see GROUP_FIELDS)"),
-    "requirements": FieldSpec("list", "array of tables (see REQUIREMENT_FIELDS)"),
+    "period": FieldSpec("table", "how periods are cut (see [period])"),
+    "activities": FieldSpec("table", "activity id -> table (see [activities.ID])"),
+    "groups": FieldSpec("table", "combined caps: group id -> table (see [groups.ID])"),
+    "requirements": FieldSpec("list", "array of tables (see [[requirements]])"),
     "catalogues": FieldSpec("table", "catalogue id -> { number = slug }"),
     "tags": FieldSpec("table", "tag vocabularies: name -> { standards = {n = name}, elements = [...] }"),
     "levels": FieldSpec("table", "rating levels: { order = [lowest..highest], aliases = {alias = level} }"),
 }
 
 PERIOD_FIELDS: dict[str, FieldSpec] = {
-    "kind": FieldSpec("enum", "annual: every cycle from `since` on; program: a fixed number of years", choices=PERIOD_KINDS),
+    "kind": FieldSpec("enum", "annual: cycles of `years` reporting years, for as long as the member is in; program: one program of `years` program years; default annual", choices=PERIOD_KINDS),
     "years": FieldSpec("int", "cycle length (annual) or program length (program) in reporting years; default 1"),
     "start_month": FieldSpec("int", "month the reporting year starts; default 9 (September)"),
     "anchor": FieldSpec("int", "annual cycles longer than a year: the start year of one cycle; default the member's first year"),
@@ -71,14 +71,14 @@ PERIOD_FIELDS: dict[str, FieldSpec] = {
 ACTIVITY_FIELDS: dict[str, FieldSpec] = {
     "code": FieldSpec("str", "the source's code for the rule (A1, B4 ...)"),
     "name": FieldSpec("str", "what the activity is"),
-    "amount": FieldSpec("enum", "hours: the entry's hours count; fixed: `credits` per entry; none: a milestone", choices=AMOUNT_KINDS),
+    "amount": FieldSpec("enum", "hours: the entry's hours count; fixed: `credits` per entry; none: a milestone; default hours", choices=AMOUNT_KINDS),
     "credits": FieldSpec("number", "credits per entry for amount = fixed"),
     "cap": FieldSpec("number", "the most that counts per `per`"),
     "per": FieldSpec("enum", "what the cap applies to", choices=CAP_UNITS),
     "item_noun": FieldSpec("str", "what one item or entry is called in messages (webinar, session)"),
     "requires": FieldSpec("list[str]", "entry keys that must be present (course, ratings, evidence ...)"),
     "catalogue": FieldSpec("str", "catalogue that the entry's `course` must name"),
-    "evidence": FieldSpec("enum", "expected: `cep check` warns on entries without evidence", choices=("optional", "expected")),
+    "evidence": FieldSpec("enum", "expected: `cep check` warns on entries without evidence; default optional", choices=("optional", "expected")),
     "tags": FieldSpec("list[str]", "tag vocabularies the entry may use (e.g. cpsel)"),
 }
 
@@ -94,17 +94,17 @@ GROUP_FIELDS: dict[str, FieldSpec] = {
 REQUIREMENT_FIELDS: dict[str, FieldSpec] = {
     "id": FieldSpec("str", "requirement id (used in status output)", required=True),
     "name": FieldSpec("str", "what is required, in words"),
-    "kind": FieldSpec("enum", "total | count | distinct | coverage | ratings | deadline", required=True, choices=REQUIREMENT_KINDS),
-    "activities": FieldSpec("list[str]", "activities that count; default all (total) "),
-    "min": FieldSpec("number", "the least that meets it (total, count, distinct)"),
-    "scope": FieldSpec("enum", "period: each period; program: the whole program so far; window: [since, since + window_years); enrolment: the enrolment date", choices=SCOPES),
+    "kind": FieldSpec("enum", "what is measured (see requirement kinds)", required=True, choices=REQUIREMENT_KINDS),
+    "activities": FieldSpec("list[str]", "activities whose entries count; default every activity of the program"),
+    "min": FieldSpec("number", "the least that meets it (total, count, distinct); default 0"),
+    "scope": FieldSpec("enum", "which entries count and when it is due (see scopes); default period (enrolment for deadline)", choices=SCOPES),
     "window_years": FieldSpec("int", "length of the window for scope = window"),
     "field": FieldSpec("str", "entry key counted by distinct (course) or coverage (cpsel)"),
-    "cover": FieldSpec("any", "coverage: the standards to cover, a list or { program_year = [...] }"),
-    "standards": FieldSpec("list[str]", "ratings: the standards that must be proficient"),
-    "level": FieldSpec("str", "ratings: the lowest proficient level"),
+    "cover": FieldSpec("any", "coverage: the standards to cover, a list or a table { program_year = [...] }"),
+    "standards": FieldSpec("list[str]", "ratings: the standards that must be proficient; default every standard of the cpsel vocabulary"),
+    "level": FieldSpec("str", "ratings: the lowest proficient level; default the second-highest level"),
     "max_days": FieldSpec("int", "deadline: most days from employed_since to since"),
-    "unit": FieldSpec("str", "what earned counts (credits, hours, sessions, courses, standards)"),
+    "unit": FieldSpec("str", "what earned is counted in, for reports (credits, hours, sessions, courses, standards)"),
 }
 
 
@@ -569,11 +569,13 @@ def _validate(pid: str, doc: dict, path: str, lines: dict[str, int], problems: l
         tags[tid] = {"standards": std_keys, "elements": tuple(elem_std), "element_standard": elem_std}
 
     lv = top.get("levels") or {}
-    levels = tuple(lv.get("order", ()))
-    aliases = dict(lv.get("aliases", {})) if isinstance(lv.get("aliases", {}), dict) else {}
-    if not all(isinstance(x, str) for x in levels) or not all(isinstance(x, str) for x in aliases.values()):
+    order, alias_table = lv.get("order", []), lv.get("aliases", {})
+    if (not isinstance(order, list) or not all(isinstance(x, str) for x in order)
+            or not isinstance(alias_table, dict) or not all(isinstance(x, str) for x in alias_table.values())):
         ck.add("levels", "rule-type", "[levels] needs order = [\"lowest\", ..., \"highest\"] and aliases = { alias = \"level\" }")
-        levels, aliases = (), {}
+        order, alias_table = [], {}
+    levels = tuple(x.strip().lower() for x in order)
+    aliases = {str(k).strip().lower(): v.strip().lower() for k, v in alias_table.items()}
     for alias, target in aliases.items():
         if target not in levels:
             ck.add("levels.aliases", "rule-level", f"level alias '{alias}' names an unknown level '{target}'")

@@ -89,6 +89,9 @@ def test_rows_judge_ratios_and_absolute_targets():
     assert bench.Row("x", 2.9, "", None, 3.0).result == "PASS"
     assert bench.Row("x", None, "hledger", 0.5, 0.5, error=True).result == "ERROR"
     assert bench.Row("x", 0.3, "ledger", 0.5, None).result == ""  # informational
+    assert bench.Row("x", 0.3, "hledger", 0.5, 1.0).target == "≤ 1.0× hledger"
+    assert bench.Row("x", 0.3, "hledger", 0.5, 0.35).target == "≤ 0.35× hledger"
+    assert bench.Row("x", 0.3, "", None, 3.0).target == "≤ 3.0 s"
 
 
 def test_toml_str_escapes():

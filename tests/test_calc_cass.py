@@ -419,3 +419,17 @@ def test_as_of_is_a_date_not_today():
     # no clock: the same call gives the same answer whatever day the test runs
     m = cass(e("2025-10-01", "mentee", "10"))
     assert credits(m, as_of=date(2025, 10, 1)) == D(10)
+
+
+def test_which_conference_activity_a_full_group_clips_depends_on_order():
+    # attendance first: sessions are clipped; sessions first (earlier dates): attendance is
+    forward = cass(e("2025-10-01", "cass-conference", "10", item="c"),
+                   e("2025-10-02", "conference-presenter", "5", item="c"),
+                   e("2025-10-03", "conference-presenter", "5", item="c"))
+    backward = cass(e("2025-10-03", "cass-conference", "10", item="c"),
+                    e("2025-10-01", "conference-presenter", "5", item="c"),
+                    e("2025-10-02", "conference-presenter", "5", item="c"))
+    split = [[(a.activity, a.counted) for a in status(m, "cass-cep", Y).activities] for m in (forward, backward)]
+    assert split == [[("cass-conference", D(10)), ("conference-presenter", D(5))],
+                     [("cass-conference", D(5)), ("conference-presenter", D(10))]]
+    assert credits(forward) == credits(backward) == D(15)

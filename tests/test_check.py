@@ -61,6 +61,7 @@ ONE_ENTRY = [
     (e("2025-10-01", "cass-event", "2", cpsel=["2"]), CASS, "unknown-cpsel", "error"),
     (e("2024-10-01", "cpsel-rating", ratings={"1": "excellent"}), BUTTE, "unknown-level", "error"),
     (e("2024-10-01", "cpsel-rating", ratings={"9": "meets"}), BUTTE, "unknown-standard", "error"),
+    (e("2024-10-01", "cpsel-rating", ratings={"2A": "meets"}), BUTTE, "unknown-standard", "error"),
     (e("2024-10-01", "coaching", "1", extra=("colour",)), BUTTE, "unknown-key", "warning"),
     (e("2021-08-31", "cass-event", "1"), CASS, "outside-periods", "warning"),
     (e("2026-09-01", "coaching", "1"), BUTTE, "outside-periods", "warning"),
@@ -164,3 +165,15 @@ def test_amounts_are_decimal_not_float():
     m = member(e("2025-10-01", "live-webinar", "0.1"), programs=CASS)
     assert m.entries[0].hours == Decimal("0.1")
     assert problems(m) == []
+
+
+def test_messages_name_the_choices_from_the_rules():
+    m = member(e("2024-10-01", "professional-learning", "2", cpsel=["7"]),
+               e("2024-10-02", "cpsel-rating", ratings={"9": "excellent"}), programs=BUTTE)
+    msgs = [p.message for p in member_problems(m, registry())]
+    assert msgs == [
+        "'7' is not a CPSEL standard (1, 2, 3, 4, 5, 6) or element (1A ... 6C)",
+        "rating for unknown standard '9'; use one of: 1, 2, 3, 4, 5, 6",
+        "unknown rating level 'excellent'; choose one of: directed-toward, approaches, meets, exemplifies"
+        " (or proficient, advanced)",
+    ]

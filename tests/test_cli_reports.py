@@ -268,6 +268,27 @@ def test_log_table_marks_void_entries(ledgers):
     assert "Fall Conference 2025" in r.stdout
 
 
+def test_log_counts_per_program_when_the_member_is_in_several(tmp_path):
+    both = MLEE.replace("[[entries]]", "[programs.casc-rossier]\nsince = 2025-09-15\n\n[[entries]]", 1)
+    ledgers = make_ledgers(tmp_path, mlee=both + '\n[[entries]]\nid = "w1"\ndate = 2025-12-01\n'
+                                                  'activity = "workshop"\nhours = 2\n')
+    r = cep(ledgers, "log", "mlee", env={"COLUMNS": "100"})
+    assert r.exit_code == 0
+    assert "counted per program: casc-butte, casc-rossier" in r.stdout
+    workshop = next(line for line in r.stdout.splitlines() if "workshop" in line)
+    assert workshop.split()[-3:] == ["2", "-", "2"]  # claimed; not a casc-butte activity; counted by rossier
+    r = cep(ledgers, "log", "mlee", "--format", "json")
+    assert json.loads(r.stdout)[-1]["counted"] == 2  # json: the first program that counts it
+
+
+@pytest.mark.parametrize("width", ["40", "60", "80"])
+def test_log_and_summary_tables_fit_narrow_terminals(ledgers, width):
+    for args in (["log", "jdoe"], ["log", "mlee"], ["summary"], ["member", "list"], ["programs", "cass-cep"]):
+        r = cep(ledgers, *args, env={"COLUMNS": width})
+        assert r.exit_code == 0, args
+        assert all(len(line) <= int(width) for line in r.stdout.splitlines()), (args, r.stdout)
+
+
 # ------------------------------------------------------------------ check
 
 

@@ -160,7 +160,7 @@ def _status_text(width, today=date(2026, 3, 15)):
     from cepledger.render_rich import status_view
 
     console, buf = _console(width)
-    status_view(console, MEMBER, [result()], {"cass-cep": None}, rules={}, today=today)
+    status_view(console, MEMBER, [result()], {}, rules={}, today=today)
     return buf.getvalue()
 
 
@@ -187,7 +187,7 @@ def _coloured_status(**kw) -> str:
     from cepledger.render_rich import status_view
 
     console, buf = _console(100, force_terminal=True, color_system="standard", **kw)
-    status_view(console, MEMBER, [result()], {"cass-cep": None}, rules={}, today=date(2026, 3, 15))
+    status_view(console, MEMBER, [result()], {}, rules={}, today=date(2026, 3, 15))
     return buf.getvalue()
 
 

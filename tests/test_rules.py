@@ -494,6 +494,28 @@ BAD = [
         order = ["low", "high"]
         aliases = { top = "highest" }
         """, "aliases", "rule-level", "unknown level 'highest'", id="alias-unknown-level"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [levels]
+        order = "low, high"
+        """, "[levels]", "rule-type", "[levels] needs order", id="levels-order-a-string"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [tags.cpsel]
+        standards = { 1 = "One" }
+        elements = ["1A", "2A"]
+        """, "[tags.cpsel]", "rule-tag", "element '2A'", id="element-without-standard"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [activities.x]
+        [[requirements]]
+        id = "r"
+        kind = "coverage"
+        field = "cpsel"
+        """, "[[requirements]]", "rule-missing-field", "needs cover", id="coverage-without-cover"),
 ]
 
 

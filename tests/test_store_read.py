@@ -438,7 +438,7 @@ def test_ten_thousand_entries_parse_fast() -> None:
     m = parse_member(data, "jdoe.toml")
     elapsed = time.perf_counter() - t
     assert len(m.entries) == 10_000 and m.entries[-1].source.line == 10 + 7 * 9_999
-    assert elapsed < 3.0, elapsed
+    assert elapsed < 5.0, elapsed  # ~0.4 s on a quiet machine; tomli itself is most of it
 
 
 def test_read_path_imports_neither_tomlkit_nor_filelock(write_ledger) -> None:

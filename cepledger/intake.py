@@ -1,0 +1,289 @@
+"""A new entry from the command line: validate what ``cep add`` was given, describe its effect.
+
+``build_entry`` checks every option against the rules of the member's programs (the
+activity, amount, course, CPSEL tags, ratings, evidence) before anything is written, and
+returns the entry's TOML keys for ``store.append_entries``. ``effect_lines`` says what the
+written entry counted and the period's new standing. Nothing here reads the clock or
+writes a file; ``today`` and the ledgers folder are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Sequence
+
+from . import render
+from .errors import UsageError
+from .model import Entry, Member, ProgramResult
+
+MAX_AMOUNT = Decimal(1000)
+
+
+def did_you_mean(value: str, choices: Sequence[str], cutoff: float = 0.6) -> str:
+    """``did you mean 'live-webinar'? `` when one choice is close to ``value``, else ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def choices_hint(value: str, choices: Sequence[str]) -> str:
+    """``choose one of: a, b, c`` (with a ``did you mean`` when one is close)."""
+    return f"{did_you_mean(value, choices)}choose one of: {', '.join(choices)}"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One program that counts a new entry: the program and its rules for the activity."""
+
+    program: Any
+    activity: Any
+
+
+def targets(programs: Sequence, activity: str) -> list[Target]:
+    """The member's programs that define ``activity``; UsageError naming the valid ones if none."""
+    found = [Target(p, p.activities[activity]) for p in programs if activity in p.activities]
+    if not found:
+        known = sorted({a for p in programs for a in p.activities})
+        names = " and ".join(p.id for p in programs) or "no program"
+        raise UsageError(f"unknown activity '{activity}' for {names}; {choices_hint(activity, known)}")
+    return found
+
+
+def parse_amount(text: str) -> Decimal:
+    """An amount typed on the command line: a finite, non-negative number up to 1000."""
+    try:
+        value = Decimal(text.strip())
+    except (InvalidOperation, ValueError):
+        raise UsageError(f"bad amount '{text}': give a number of hours or credits, like 3 or 1.5") from None
+    if not value.is_finite():
+        raise UsageError(f"bad amount '{text}': give an ordinary number, like 3 or 1.5")
+    if value < 0:
+        raise UsageError(f"the amount {text} is negative; to cancel an entry, void it with `cep void`")
+    if value > MAX_AMOUNT:
+        raise UsageError(f"the amount {text} is more than 1000 for one entry (a typo?); split it or check the number")
+    return value
+
+
+def build_entry(member: Member, programs: Sequence, activity: str, amount: str | None, *, today: date,
+                ledgers: Path, when: str | None = None, title: str | None = None, item: str | None = None,
+                course: str | None = None, cpsel: Sequence[str] = (), ratings: Sequence[str] = (),
+                evidence: str | None = None, notes: str | None = None) -> dict[str, Any]:
+    """Validate everything ``cep add`` was given; return the new entry's TOML keys."""
+    from .dates import parse_date
+
+    found = targets(programs, activity)
+    day = parse_date(when, today) if when else today
+    _check_in_program(member, found, day)
+    fields: dict[str, Any] = {"date": day, "activity": activity}
+    fields.update(_amount_field(member, found, activity, amount))
+    for key, value in (("title", title), ("item", item), ("notes", notes)):
+        if value is not None:
+            if not value.strip():
+                raise UsageError(f"--{key} is empty; leave it out or give some text")
+            fields[key] = value.strip()
+    if course is not None:
+        fields["course"] = _course_value(found, activity, course)
+    tags = [t.strip().upper() for raw in cpsel for t in raw.split(",") if t.strip()]
+    if tags:
+        fields["cpsel"] = _cpsel_value(found, activity, tags)
+    if ratings:
+        fields["ratings"] = _ratings_value(found, activity, ratings)
+    if evidence is not None:
+        fields.update(_evidence_fields(ledgers, evidence))
+    _check_required(found, activity, fields)
+    return fields
+
+
+def _check_in_program(member: Member, found: list[Target], day: date) -> None:
+    """Refuse a date outside every program that would count the entry (a likely typo)."""
+    from .periods import program_span
+
+    spans = []
+    for t in found:
+        start, end = program_span(t.program.period, member.enrolment(t.program.id))
+        if start <= day and (end is None or day <= end):
+            return
+        spans.append(f"{t.program.id} runs " + (f"{start} to {end}" if end else f"from {start}"))
+    raise UsageError(f"the date {day} is outside the member's programs ({'; '.join(spans)}); "
+                     "check --date, or enrol the member with `cep member enrol`")
+
+
+def _amount_field(member: Member, found: list[Target], activity: str, amount: str | None) -> dict[str, Any]:
+    kinds = {t.activity.amount for t in found}
+    if amount is None:
+        if "hours" in kinds or any("hours" in t.activity.requires for t in found):
+            raise UsageError(f"{activity} is counted in hours: give them, e.g. `cep add {member.id} {activity} 1.5`")
+        return {}
+    value = parse_amount(amount)
+    if "none" in kinds:
+        raise UsageError(f"{activity} is a milestone and takes no amount; drop '{amount}'")
+    if value == 0 and "hours" in kinds:
+        raise UsageError(f"an amount of 0 counts nothing; give the {activity} hours, like 1.5")
+    # ``3`` for a whole number, else without trailing zeros (``1.5``)
+    return {"hours": int(value) if value == value.to_integral_value() else value.normalize()}
+
+
+def _course_value(found: list[Target], activity: str, course: str) -> int | str:
+    """The course as the user named it: its number, or its catalogue slug."""
+    catalogued = [t for t in found if t.activity.catalogue]
+    if not catalogued:
+        raise UsageError(f"--course is only for activities with a course catalogue; {activity} has none")
+    t = catalogued[0]
+    slug = t.program.resolve_course(course, t.activity.catalogue)
+    if slug is None:
+        cat = t.program.catalogues.get(t.activity.catalogue, {})
+        listing = ", ".join(f"{k} {v}" for k, v in cat.items())
+        raise UsageError(f"unknown course '{course}' for {t.program.id}; choose a number or name: {listing}")
+    return int(course) if course.strip().isdigit() else slug
+
+
+def _cpsel_value(found: list[Target], activity: str, tags: list[str]) -> list[int | str]:
+    """``["2A", 5]``: elements as text, standards as numbers (the form SPEC.md shows)."""
+    tagged = [t for t in found if "cpsel" in t.activity.tags]
+    if not tagged:
+        allowed = sorted({a.id for t in found for a in t.program.activities.values() if "cpsel" in a.tags})
+        raise UsageError(f"--cpsel does not apply to {activity}; it is for: {', '.join(allowed) or 'no activity'}")
+    prog = tagged[0].program
+    vocab = prog.tags.get("cpsel", {})
+    for tag in tags:
+        if prog.standard_of(tag) is None:
+            choices = ", ".join([*vocab.get("standards", {}), *vocab.get("elements", ())])
+            raise UsageError(f"unknown CPSEL standard or element '{tag}'; choose from: {choices}")
+    return [int(t) if t.isdigit() else t for t in dict.fromkeys(tags)]
+
+
+def _ratings_value(found: list[Target], activity: str, ratings: Sequence[str]) -> dict[str, str]:
+    """``--rating 3=meets`` (repeatable, or comma-separated) → ``{"3": "meets"}``."""
+    rated = [t for t in found if t.program.levels]
+    if not rated:
+        raise UsageError(f"--rating does not apply to {activity}: {found[0].program.id} has no rating levels")
+    prog = rated[0].program
+    table: dict[str, str] = {}
+    for raw in ratings:
+        for part in raw.split(","):
+            if not part.strip():
+                continue
+            std, sep, level = part.partition("=")
+            std, level = std.strip().upper(), level.strip().lower()
+            if not sep or not std or not level:
+                raise UsageError(f"bad rating '{part.strip()}': write STANDARD=LEVEL, like 3=meets")
+            if prog.standard_of(std) != std:
+                standards = ", ".join(prog.tags.get("cpsel", {}).get("standards", {}))
+                raise UsageError(f"unknown standard '{std}' in --rating; choose one of: {standards}")
+            if prog.level_rank(level) is None:
+                levels = [*prog.levels, *prog.level_aliases]
+                raise UsageError(f"unknown rating level '{level}'; choose one of: {', '.join(levels)}")
+            if std in table:
+                raise UsageError(f"standard {std} is rated twice; give one --rating per standard")
+            table[std] = level
+    return dict(sorted(table.items()))
+
+
+def _evidence_fields(ledgers: Path, evidence: str) -> dict[str, str]:
+    """The path as given, and the file's SHA-256 when it exists (under the ledgers folder, then here)."""
+    if not evidence.strip():
+        raise UsageError("--evidence is empty; give the path of the certificate or report")
+    fields = {"evidence": evidence}
+    p = Path(evidence).expanduser()
+    found = next((c for c in ([p] if p.is_absolute() else [ledgers / p, p]) if c.is_file()), None)
+    if found is not None:
+        try:
+            fields["evidence_sha256"] = _sha256(found)
+        except OSError as exc:
+            raise UsageError(f"cannot read the evidence file {found}: {exc.strerror}") from None
+    return fields
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+_OPTION_OF = {"hours": "an amount", "ratings": "--rating STANDARD=LEVEL"}
+
+
+def _check_required(found: list[Target], activity: str, fields: dict[str, Any]) -> None:
+    """Whatever the rules require of this activity (``requires = ["course"]``) must be given."""
+    for t in found:
+        for key in t.activity.requires:
+            if key not in fields:
+                raise UsageError(f"{activity} needs {_OPTION_OF.get(key, f'--{key}')}")
+
+
+# ------------------------------------------------------------------ what an entry did
+
+
+def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "added") -> list[str]:
+    """``added 7f3a2c: counted 3 of 4 (cap); 2025-26: 27 of 30 credits``, per program counting it.
+
+    With a void entry (``verb="voided"``) only the period's new standing follows the id.
+    """
+    from .calc import evaluate_program
+    from .periods import program_period, reporting_year
+
+    label = f"{verb} {entry.id or f'the entry at line {entry.source.line}'}"
+    parts = []
+    for prog in programs:
+        if entry.activity not in prog.activities:
+            continue
+        enrolment = member.enrolment(prog.id)
+        period = program_period(prog.period, enrolment, reporting_year(entry.date, prog.period.start_month))
+        if period is None or not period.contains(entry.date):
+            parts.append((prog.id, f"not counted: {entry.date} is outside {prog.id} "
+                                   f"(enrolled since {enrolment.since})"))
+            continue
+        pr = evaluate_program(member, prog, period)
+        er = None if entry.is_void else next((r for r in pr.entries if r.entry.index == entry.index), None)
+        parts.append((prog.id, _effect_text(prog, pr, er, entry)))
+    if not parts:
+        return [label]
+    if len(parts) == 1:
+        return [f"{label}: {parts[0][1]}"]
+    return [f"{label}:"] + [f"  {pid}: {text}" for pid, text in parts]
+
+
+def _effect_text(prog, pr: ProgramResult, er, entry: Entry) -> str:
+    """What one entry did in one program's period, then the period's standing."""
+    period = pr.period
+    where = period.label if period.program_year is None else f"{period.label} (program year {period.program_year})"
+    if entry.is_void:
+        head = ""
+    elif er is not None and prog.activities[entry.activity].amount != "none":
+        head = f"counted {render.num_text(er.counted)} of {render.num_text(er.claimed)}"
+        if er.clips:
+            head += f" ({'; '.join(c.description for c in er.clips)})"
+    else:
+        head = f"{entry.activity} recorded"
+    standing = _standing_requirement(prog, pr, entry.activity)
+    if standing is None:
+        return head or where
+    unit = "" if standing.unit == "times" else (standing.unit or pr.unit)
+    text = f"{head}; {where}: " if head else f"{where}: "
+    if standing.kind != "total":
+        text += f"{standing.id} "
+    text += f"{render.num_text(standing.earned)} of {render.num_text(standing.required)} {unit}".rstrip()
+    return text + (" (met)" if standing.met else "")
+
+
+def _standing_requirement(prog, pr: ProgramResult, activity: str):
+    """The requirement that shows the period's standing after an entry of ``activity``.
+
+    The first ``total`` requirement the activity counts toward (the first ``total`` of
+    all when none names it); for a milestone, the first requirement that names it.
+    """
+    by_id = {r.id: r for r in pr.requirements}
+    if prog.activities[activity].amount != "none":
+        totals = [r for r in prog.requirements if r.kind == "total"]
+        hit = next((r for r in totals if not r.activities or activity in r.activities), totals[0] if totals else None)
+    else:
+        hit = next((r for r in prog.requirements if activity in r.activities), None)
+    return by_id.get(hit.id) if hit is not None else None
