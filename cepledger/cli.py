@@ -95,7 +95,8 @@ def _run(ctx: typer.Context, fn: Callable[..., int], *args, **kwargs) -> None:
         raise typer.Exit(code)
 
 
-# ------------------------------------------------------------------ completion (must never raise)
+# ------------------------------------------------------------------ completion (must never raise:
+# the complete_* helpers swallow every error and _ledgers_of falls back to ./ledgers)
 
 
 def _ledgers_of(ctx: typer.Context) -> Path:
@@ -106,24 +107,15 @@ def _ledgers_of(ctx: typer.Context) -> Path:
 
 
 def _complete_member(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        return complete_members(_ledgers_of(ctx), incomplete)
-    except Exception:
-        return []
+    return complete_members(_ledgers_of(ctx), incomplete)
 
 
 def _complete_activity(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        return complete_activities(_ledgers_of(ctx), ctx.params.get("member"), incomplete)
-    except Exception:
-        return []
+    return complete_activities(_ledgers_of(ctx), ctx.params.get("member"), incomplete)
 
 
 def _complete_program(ctx: typer.Context, incomplete: str) -> list[str]:
-    try:
-        return complete_programs(_ledgers_of(ctx), incomplete)
-    except Exception:
-        return []
+    return complete_programs(_ledgers_of(ctx), incomplete)
 
 
 def _complete_format(incomplete: str) -> list[str]:
@@ -134,8 +126,8 @@ def _complete_format(incomplete: str) -> list[str]:
 
 MemberArg = Annotated[str, typer.Argument(metavar="MEMBER", help="member id (the ledger file name without .toml)",
                                           autocompletion=_complete_member, show_default=False)]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|csv]", help="output format", case_sensitive=False,
-                                           autocompletion=_complete_format)]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|csv]", help="output format",
+                                           case_sensitive=False, autocompletion=_complete_format)]
 YearOpt = Annotated[Optional[str], typer.Option(
     "--year", "-y", metavar="YEAR", help="reporting year, like 2025 or 2025-26 (default: the one containing today)",
     show_default=False)]

@@ -268,7 +268,7 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
 
     path, member = load_member(env, member_id)
     fields = intake.build_entry(member, member_programs(env, member), activity, amount, today=env.today,
-                                ledgers=env.ledgers, when=when, title=title, item=item, course=course,
+                                ledgers=env.ledgers, registry=env.registry(), when=when, title=title, item=item, course=course,
                                 cpsel=cpsel, ratings=ratings, evidence=evidence, notes=notes)
 
     def still_valid(fresh: Member) -> None:

@@ -43,13 +43,19 @@ class Target:
     activity: Any
 
 
-def targets(programs: Sequence, activity: str) -> list[Target]:
-    """The member's programs that define ``activity``; UsageError naming the valid ones if none."""
+def targets(programs: Sequence, activity: str, registry=None) -> list[Target]:
+    """The member's programs that define ``activity``; UsageError naming the valid ones if none.
+
+    With the ``registry``, the message also says which other programs define it.
+    """
     found = [Target(p, p.activities[activity]) for p in programs if activity in p.activities]
     if not found:
         known = sorted({a for p in programs for a in p.activities})
         names = " and ".join(p.id for p in programs) or "no program"
-        raise UsageError(f"unknown activity '{activity}' for {names}; {choices_hint(activity, known)}")
+        elsewhere = sorted(pid for pid, p in (registry.programs.items() if registry else ())
+                           if activity in p.activities and not p.abstract)
+        where = f" (it belongs to {', '.join(elsewhere)}, which the member is not enrolled in)" if elsewhere else ""
+        raise UsageError(f"unknown activity '{activity}' for {names}{where}; {choices_hint(activity, known)}")
     return found
 
 
@@ -69,13 +75,13 @@ def parse_amount(text: str) -> Decimal:
 
 
 def build_entry(member: Member, programs: Sequence, activity: str, amount: str | None, *, today: date,
-                ledgers: Path, when: str | None = None, title: str | None = None, item: str | None = None,
+                ledgers: Path, registry=None, when: str | None = None, title: str | None = None, item: str | None = None,
                 course: str | None = None, cpsel: Sequence[str] = (), ratings: Sequence[str] = (),
                 evidence: str | None = None, notes: str | None = None) -> dict[str, Any]:
     """Validate everything ``cep add`` was given; return the new entry's TOML keys."""
     from .dates import parse_date
 
-    found = targets(programs, activity)
+    found = targets(programs, activity, registry)
     day = parse_date(when, today) if when else today
     _check_in_program(member, found, day)
     fields: dict[str, Any] = {"date": day, "activity": activity}

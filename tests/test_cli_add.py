@@ -125,7 +125,8 @@ def test_decimal_amounts_stay_exact(ledgers):
     [
         (["jdoe", "webinar", "1"], "unknown activity 'webinar' for cass-cep; did you mean 'live-webinar'? "
                                    "choose one of: board-member, cass-conference, cass-event,"),
-        (["jdoe", "coaching", "1"], "unknown activity 'coaching' for cass-cep"),
+        (["jdoe", "coaching", "1"], "unknown activity 'coaching' for cass-cep (it belongs to casc-butte, "
+                                    "casc-monterey, casc-rossier, which the member is not enrolled in)"),
         (["jdoe", "live-webinar", "--", "-1"], "the amount -1 is negative"),
         (["jdoe", "live-webinar", "0"], "an amount of 0 counts nothing"),
         (["jdoe", "live-webinar", "nan"], "bad amount 'nan'"),

@@ -218,3 +218,16 @@ def test_ledger_text_is_never_read_as_markup():
     console, buf = _console(100)
     log_table(console, MEMBER, [render.LogRow(entry, D(1), {"cass-cep": D(1)})], ["cass-cep"])
     assert "[bold]x[/bold]" in buf.getvalue()
+
+
+def test_num_round_trips_every_cent_amount():
+    from hypothesis import given, strategies as st
+
+    @given(st.integers(min_value=-10**9, max_value=10**9))
+    def check(cents):
+        value = D(cents).scaleb(-2)
+        text = json.dumps(render.num(value))
+        assert D(text) == value
+        assert render.num_text(value) == text
+
+    check()
