@@ -124,16 +124,29 @@ def _complete_format(incomplete: str) -> list[str]:
 
 # ------------------------------------------------------------------ options used by several commands
 
-MemberArg = Annotated[str, typer.Argument(metavar="MEMBER", help="member id (the ledger file name without .toml)",
-                                          autocompletion=_complete_member, show_default=False)]
+
+def _opt(*decls: str, meta: str, help: str, **kw):
+    """An option taking a value: ``--date DATE`` with its help, no default shown."""
+    return typer.Option(*decls, metavar=meta, help=help, show_default=False, **kw)
+
+
+def _arg(meta: str, help: str, **kw):
+    return typer.Argument(metavar=meta, help=help, show_default=False, **kw)
+
+
+MemberArg = Annotated[str, _arg("MEMBER", "member id (the ledger file name without .toml)",
+                                autocompletion=_complete_member)]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="[table|json|csv]", help="output format",
                                            case_sensitive=False, autocompletion=_complete_format)]
-YearOpt = Annotated[Optional[str], typer.Option(
-    "--year", "-y", metavar="YEAR", help="reporting year, like 2025 or 2025-26 (default: the one containing today)",
-    show_default=False)]
-ProgramOpt = Annotated[Optional[str], typer.Option("--program", "-p", metavar="PROGRAM", help="only this program",
-                                                   autocompletion=_complete_program, show_default=False)]
+YearOpt = Annotated[Optional[str], _opt("--year", "-y", meta="YEAR",
+                                       help="reporting year, like 2025 or 2025-26 (default: the one containing today)")]
+ProgramOpt = Annotated[Optional[str], _opt("--program", "-p", meta="PROGRAM", help="only this program",
+                                           autocompletion=_complete_program)]
 CheckOpt = Annotated[bool, typer.Option("--check", help="exit 1 when a requirement due in the period is not met")]
+SinceOpt = Annotated[str, _opt("--since", meta="DATE", help="date the member entered the program")]
+EmployedOpt = Annotated[Optional[str], _opt("--employed-since", meta="DATE",
+                                            help="first day in the administrative position (CASC)")]
+OptStr = Optional[str]
 
 
 def _version(value: bool) -> None:
@@ -145,9 +158,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    ledgers: Annotated[Optional[Path], typer.Option(
-        "--ledgers", metavar="DIR", help="ledgers folder (default: $CEPLEDGER_DIR, else ./ledgers)", show_default=False,
-        file_okay=False)] = None,
+    ledgers: Annotated[Optional[Path], _opt("--ledgers", meta="DIR", file_okay=False,
+                                            help="ledgers folder (default: $CEPLEDGER_DIR, else ./ledgers)")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="show the traceback of an internal error")] = False,
     version: Annotated[Optional[bool], typer.Option(
         "--version", help="show the version and exit", callback=_version, is_eager=True)] = None,
@@ -168,8 +180,7 @@ def main_options(
 @app.command("init")
 def init_cmd(
     ctx: typer.Context,
-    directory: Annotated[Optional[str], typer.Argument(
-        metavar="[DIR]", help="folder to create (default: the ledgers folder)", show_default=False)] = None,
+    directory: Annotated[OptStr, _arg("[DIR]", "folder to create (default: the ledgers folder)")] = None,
 ) -> None:
     """Create a ledgers folder (and its programs/ folder for extra rule files).
 
@@ -185,15 +196,12 @@ def init_cmd(
 @member_app.command("add")
 def member_add_cmd(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(metavar="ID", help="new member id: a-z, 0-9, '-', '_'",
-                                          show_default=False)],
-    name: Annotated[str, typer.Option("--name", metavar="NAME", help="the member's full name", show_default=False)],
-    program: Annotated[str, typer.Option("--program", metavar="PROGRAM", help="program to enrol in",
-                                         autocompletion=_complete_program, show_default=False)],
-    since: Annotated[str, typer.Option("--since", metavar="DATE", help="date the member entered the program",
-                                       show_default=False)],
-    employed_since: Annotated[Optional[str], typer.Option(
-        "--employed-since", metavar="DATE", help="first day in the administrative position (CASC)", show_default=False)] = None,
+    member: Annotated[str, _arg("ID", "new member id: a-z, 0-9, '-', '_'")],
+    name: Annotated[str, _opt("--name", meta="NAME", help="the member's full name")],
+    program: Annotated[str, _opt("--program", meta="PROGRAM", help="program to enrol in",
+                                 autocompletion=_complete_program)],
+    since: SinceOpt,
+    employed_since: EmployedOpt = None,
 ) -> None:
     """Create a member's ledger file, enrolled in one program.
 
@@ -208,12 +216,9 @@ def member_add_cmd(
 def member_enrol_cmd(
     ctx: typer.Context,
     member: MemberArg,
-    program: Annotated[str, typer.Argument(metavar="PROGRAM", help="program to enrol in",
-                                           autocompletion=_complete_program, show_default=False)],
-    since: Annotated[str, typer.Option("--since", metavar="DATE", help="date the member entered the program",
-                                       show_default=False)],
-    employed_since: Annotated[Optional[str], typer.Option(
-        "--employed-since", metavar="DATE", help="first day in the administrative position (CASC)", show_default=False)] = None,
+    program: Annotated[str, _arg("PROGRAM", "program to enrol in", autocompletion=_complete_program)],
+    since: SinceOpt,
+    employed_since: EmployedOpt = None,
 ) -> None:
     """Enrol a member in another program.
 
@@ -239,26 +244,22 @@ def member_list_cmd(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 def add_cmd(
     ctx: typer.Context,
     member: MemberArg,
-    activity: Annotated[str, typer.Argument(metavar="ACTIVITY", help="activity id (see `cep programs PROGRAM`)",
-                                            autocompletion=_complete_activity, show_default=False)],
-    amount: Annotated[Optional[str], typer.Argument(
-        metavar="[AMOUNT]", help="hours or credits; leave out for milestones and fixed-credit activities", show_default=False)] = None,
-    when: Annotated[Optional[str], typer.Option(
-        "--date", "-d", metavar="DATE", help="YYYY-MM-DD, 'today', 'yesterday' or e.g. 'Oct 3 2025' (default: today)",
-        show_default=False)] = None,
-    title: Annotated[Optional[str], typer.Option("--title", "-t", metavar="TEXT", help="what it was", show_default=False)] = None,
-    item: Annotated[Optional[str], typer.Option(
-        "--item", "-i", metavar="ITEM", help="the event, webinar, guide or course a per-item cap applies to", show_default=False)] = None,
-    course: Annotated[Optional[str], typer.Option("--course", metavar="COURSE", help="course number or name (cep-course)",
-                                                  show_default=False)] = None,
-    cpsel: Annotated[Optional[list[str]], typer.Option(
-        "--cpsel", metavar="TAGS", help="CPSEL standards or elements, e.g. 2A,5 (repeatable)", show_default=False)] = None,
-    rating: Annotated[Optional[list[str]], typer.Option(
-        "--rating", metavar="S=LEVEL", help="STANDARD=LEVEL, e.g. 3=meets (repeatable)", show_default=False)] = None,
-    evidence: Annotated[Optional[str], typer.Option(
-        "--evidence", "-e", metavar="PATH", help="path of the certificate or report (its SHA-256 is recorded if it exists)",
-        show_default=False)] = None,
-    notes: Annotated[Optional[str], typer.Option("--notes", "-n", metavar="TEXT", help="free text", show_default=False)] = None,
+    activity: Annotated[str, _arg("ACTIVITY", "activity id (see `cep programs PROGRAM`)",
+                                  autocompletion=_complete_activity)],
+    amount: Annotated[OptStr, _arg("[AMOUNT]", "hours or credits; leave out for milestones and fixed credits")] = None,
+    when: Annotated[OptStr, _opt("--date", "-d", meta="DATE",
+                                  help="YYYY-MM-DD, 'today', 'yesterday' or e.g. 'Oct 3 2025' (default: today)")] = None,
+    title: Annotated[OptStr, _opt("--title", "-t", meta="TEXT", help="what it was")] = None,
+    item: Annotated[OptStr, _opt("--item", "-i", meta="ITEM",
+                                  help="the event, webinar, guide or course a per-item cap applies to")] = None,
+    course: Annotated[OptStr, _opt("--course", meta="COURSE", help="course number or name (cep-course)")] = None,
+    cpsel: Annotated[Optional[list[str]], _opt("--cpsel", meta="TAGS",
+                                               help="CPSEL standards or elements, e.g. 2A,5 (repeatable)")] = None,
+    rating: Annotated[Optional[list[str]], _opt("--rating", meta="S=LEVEL",
+                                                help="STANDARD=LEVEL, e.g. 3=meets (repeatable)")] = None,
+    evidence: Annotated[OptStr, _opt("--evidence", "-e", meta="PATH",
+                                      help="certificate or report (its SHA-256 is recorded if the file exists)")] = None,
+    notes: Annotated[OptStr, _opt("--notes", "-n", meta="TEXT", help="free text")] = None,
 ) -> None:
     """Append one entry; print its id, what counted, what capped it, and the year's standing.
 
@@ -276,9 +277,8 @@ def add_cmd(
 def void_cmd(
     ctx: typer.Context,
     member: MemberArg,
-    entry_id: Annotated[str, typer.Argument(metavar="ENTRY-ID", help="the entry's id (see `cep log MEMBER`)",
-                                            show_default=False)],
-    reason: Annotated[str, typer.Option("--reason", "-r", metavar="TEXT", help="why it no longer counts", show_default=False)],
+    entry_id: Annotated[str, _arg("ENTRY-ID", "the entry's id (see `cep log MEMBER`)")],
+    reason: Annotated[str, _opt("--reason", "-r", meta="TEXT", help="why it no longer counts")],
 ) -> None:
     """Mark an entry void: it stays in the file and counts for nothing.
 
@@ -294,8 +294,8 @@ def log_cmd(
     ctx: typer.Context,
     member: MemberArg,
     year: YearOpt = None,
-    activity: Annotated[Optional[str], typer.Option("--activity", "-a", metavar="ACTIVITY", help="only this activity",
-                                                    autocompletion=_complete_activity, show_default=False)] = None,
+    activity: Annotated[OptStr, _opt("--activity", "-a", meta="ACTIVITY", help="only this activity",
+                                      autocompletion=_complete_activity)] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The entries, with claimed and counted amounts (all years unless --year).
@@ -313,8 +313,7 @@ def status_cmd(
     member: MemberArg,
     year: YearOpt = None,
     program: ProgramOpt = None,
-    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="count only entries dated on or before this day",
-                                                 show_default=False)] = None,
+    as_of: Annotated[OptStr, _opt("--as-of", meta="DATE", help="count only entries dated on or before this day")] = None,
     check: CheckOpt = False,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -365,9 +364,8 @@ def check_cmd(
 @app.command("programs")
 def programs_cmd(
     ctx: typer.Context,
-    program: Annotated[Optional[str], typer.Argument(
-        metavar="[PROGRAM]", help="show this program's activities, caps and requirements",
-        autocompletion=_complete_program, show_default=False)] = None,
+    program: Annotated[OptStr, _arg("[PROGRAM]", "show this program's activities, caps and requirements",
+                                     autocompletion=_complete_program)] = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List the programs, or show one program's activities, caps and requirements.

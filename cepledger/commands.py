@@ -433,7 +433,7 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
     else:
         from .render_rich import summary_table
 
-        summary_table(env.console(), rows, today=env.today)
+        summary_table(env.console(), rows)
     short = check and not all(pr.met for _, pr in rows)
     return _report_problems(env, problems, 1 if short else 0)
 

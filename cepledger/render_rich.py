@@ -315,7 +315,8 @@ def _cpsel_grid(console: Console, pr: ProgramResult, years: list[ProgramResult],
 # ------------------------------------------------------------------ summary
 
 
-def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]], *, today: date) -> None:
+def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]) -> None:
+    """One row per member and program; the shortfalls of what is due in the period."""
     if not rows:
         console.print("no member is in a program during this period")
         return
@@ -325,16 +326,14 @@ def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]
     t.add_column("period", no_wrap=True)
     t.add_column("status", no_wrap=True)
     t.add_column("short by", overflow="fold")
-    short = 0
     for member, pr in rows:
         gaps = [r for r in pr.requirements if not r.met and pr.period.start <= r.due <= pr.period.end]
-        if gaps:
-            short += 1
         label = pr.period.label + (f" y{pr.period.program_year}" if pr.period.program_year else "")
         t.add_row(Text(member.id), Text(pr.program), label,
                   Text("met" if pr.met else "short", style=MET if pr.met else SHORT),
                   Text("; ".join(f"{r.id} {_amount(r.shortfall, r.unit)}" for r in gaps)))
     console.print(t)
+    short = sum(not pr.met for _, pr in rows)
     console.print(Text(f"{len(rows)} member-programs, {short} short", style=DIM))
 
 
