@@ -119,13 +119,28 @@ def evaluate(env: Env, member: Member, year: int | None, *, program: str | None 
     from .periods import program_period
 
     results = []
-    for prog in member_programs(env, member):
+    programs = member_programs(env, member)
+    warn_uncounted(env, member, programs)
+    for prog in programs:
         if program is not None and prog.id != program:
             continue
-        period = program_period(prog.period, member.enrolment(prog.id), year_for(prog, year, env.today))
+        # `--as-of D` without `--year` asks about the year containing D, not today's
+        period = program_period(prog.period, member.enrolment(prog.id), year_for(prog, year, as_of or env.today))
         if period is not None:
             results.append(evaluate_program(member, prog, period, as_of=as_of))
     return results
+
+
+def warn_uncounted(env: Env, member: Member, programs: list) -> None:
+    """Say on stderr (without failing) which entries no enrolled program defines: they count for nothing."""
+    known = {a for prog in programs for a in prog.activities}
+    stray = [e for e in member.entries if e.activity not in known and not e.is_void]
+    for e in stray[:3]:
+        env.err.write(f"warning: {e.source.path}:{e.source.line}: activity '{e.activity}' is not in "
+                      f"{', '.join(p.id for p in programs) or 'any program of the member'}, so it counts for "
+                      "nothing; fix it or run `cep check`\n")
+    if len(stray) > 3:
+        env.err.write(f"warning: {len(stray) - 3} more such entries; run `cep check` to list them\n")
 
 
 def check_program_filter(env: Env, member: Member | None, program: str | None) -> None:
