@@ -58,6 +58,19 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+_UNSAFE = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)] if c not in (0x09,)}
+_UNSAFE.update({c: f"\\u{c:04x}" for c in [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+
+
+def shown(text: str | None) -> str:
+    """Text from a ledger made safe for a terminal: control characters and bidi overrides escaped.
+
+    The file keeps them as written; only what is shown to a person is escaped, so a
+    title cannot recolour the terminal or reverse the text after it.
+    """
+    return "" if text is None else str(text).translate(_UNSAFE)
+
+
 def write_json(obj: Any, out: TextIO) -> None:
     out.write(json.dumps(obj, indent=2, ensure_ascii=False))
     out.write("\n")

@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .model import Member, ProgramResult, RequirementResult
-from .render import LogRow, cap_words, num_text, period_words, requirement_words
+from .render import LogRow, cap_words, num_text, period_words, requirement_words, shown
 
 BAR_WIDTH = 8
 _PARTIALS = " ▏▎▍▌▋▊▉"
@@ -79,7 +79,7 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
     ``years`` holds, per program, every year of a fixed-length program (CASC), shown
     side by side; annual programs show only the period asked for.
     """
-    console.print(Text(f"{member.name} ({member.id})", style="bold"))
+    console.print(Text(f"{shown(member.name)} ({member.id})", style="bold"))
     if as_of is not None:
         console.print(Text(f"counting entries dated on or before {as_of}", style=DIM))
     if not results:
@@ -345,7 +345,7 @@ def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs
 
     On a narrow console the id goes under the date and the title under the activity.
     """
-    console.print(Text(f"{member.name} ({member.id})", style="bold"))
+    console.print(Text(f"{shown(member.name)} ({member.id})", style="bold"))
     if not rows:
         console.print("no entries")
         return
@@ -366,19 +366,19 @@ def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs
     for row in rows:
         e = row.entry
         style = "strike dim" if e.is_void else ""
-        what = e.title or e.item or ""
+        what = shown(e.title or e.item or "")
         if e.course is not None:
-            what = f"course {e.course}" + (f": {what}" if what else "")
+            what = f"course {shown(str(e.course))}" + (f": {what}" if what else "")
         if e.is_void:
-            what = f"VOID ({e.void}) {what}".rstrip()
+            what = f"VOID ({shown(e.void)}) {what}".rstrip()
         counted = [row.counted.get(pid) for pid in programs] if several else [row.first_counted]
         if full:
-            cells = [str(e.date), e.id or "", Text(e.activity, style=style), Text(what, style=style)]
+            cells = [str(e.date), shown(e.id), Text(shown(e.activity), style=style), Text(what, style=style)]
         else:
-            activity = Text(e.activity, style=style)
+            activity = Text(shown(e.activity), style=style)
             if what:
                 activity.append("\n" + what, style="dim")
-            cells = [f"{e.date}\n{e.id or ''}".rstrip(), activity]
+            cells = [f"{e.date}\n{shown(e.id)}".rstrip(), activity]
         cells.append(Text(num_text(row.claimed), style=style))
         for c in counted:
             clipped = c is not None and row.claimed is not None and c < row.claimed and not e.is_void
@@ -399,7 +399,7 @@ def members_table(console: Console, members: Sequence[Member]) -> None:
     t.add_column("name", overflow="fold")
     t.add_column("programs", overflow="fold")
     for m in members:
-        t.add_row(Text(m.id), Text(m.name),
+        t.add_row(Text(m.id), Text(shown(m.name)),
                   Text(", ".join(f"{e.program} (since {e.since})" for e in m.enrolments)))
     console.print(t)
 

@@ -35,3 +35,14 @@ def test_an_entry_no_program_defines_is_reported_not_silently_dropped(tmp_path):
     assert "jdoe.toml:" in result.stderr
     json.loads(result.stdout)  # stdout stays clean JSON
     assert snapshot(ledgers) == before
+
+
+def test_log_shows_control_and_bidi_characters_escaped_and_keeps_the_file(tmp_path):
+    text = JDOE + '\n[[entries]]\ndate = 2025-12-01\nactivity = "research-report"\nhours = 1\ntitle = "evil\\u202Etxt\\u001B[31m"\n'
+    ledgers = make_ledgers(tmp_path, jdoe=text)
+    before = snapshot(ledgers)
+    result = cep(ledgers, "log", "jdoe", "--year", "2025")
+    assert result.exit_code == 0, result.stderr
+    assert "evil\\u202etxt\\x1b[31m" in result.stdout
+    assert "\u202e" not in result.stdout and "\x1b" not in result.stdout
+    assert snapshot(ledgers) == before

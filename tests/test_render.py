@@ -231,3 +231,11 @@ def test_num_round_trips_every_cent_amount():
         assert render.num_text(value) == text
 
     check()
+
+
+def test_terminal_output_escapes_control_and_bidi_characters():
+    from cepledger.render import shown
+
+    assert shown("evil\u202etxt.exe\x1b[31mred") == "evil\\u202etxt.exe\\x1b[31mred"
+    assert shown("line\nbreak\ttab é ü 中") == "line\\x0abreak\ttab é ü 中"
+    assert shown(None) == ""
