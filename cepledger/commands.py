@@ -479,7 +479,7 @@ def run_check(env: Env, strict: bool = False, fmt: str = "table") -> int:
             if p.path != last and last is not None:
                 env.out.write("\n")
             last = p.path
-            env.out.write(render.problem_line(p) + "\n")
+            env.out.write(f"{render.problem_line(p)} [{p.code}]\n")
         if problems:
             env.out.write("\n")
     summary = f"{n_files} files checked, " + (
