@@ -118,11 +118,12 @@ def allocate(member: Member, program: Program, start: date, end: date, as_of: da
 
 
 def _activity_totals(results: list[EntryResult], program: Program) -> tuple[ActivityTotal, ...]:
+    """Claimed vs counted per activity that carries an amount (milestones are requirements, not amounts)."""
     claimed: dict[str, Decimal] = {}
     counted: dict[str, Decimal] = {}
     clips: dict[str, list[str]] = {}
     for r in results:
-        if r.entry.is_void:
+        if r.entry.is_void or program.activities[r.entry.activity].amount == "none":
             continue
         aid = r.entry.activity
         claimed[aid] = claimed.get(aid, ZERO) + r.claimed

@@ -485,3 +485,18 @@ def test_entries_count_only_toward_programs_defining_their_activity():
     assert [p.program for p in only.programs] == ["casc-butte"]
     # after the two CASC years only CASS remains
     assert [p.program for p in evaluate_member(m, registry(), 2026).programs] == ["cass-cep"]
+
+
+
+def test_milestones_are_requirements_not_amount_activities():
+    m = member(
+        e("2024-09-10", "orientation"),
+        e("2024-09-12", "coaching", 1),
+        e("2024-09-20", "iip", cpsel=("1", "2A", "3")),
+        e("2024-09-26", "coaching", "1.5"),
+        programs={"casc-butte": ("2024-09-03", "2024-07-01")},
+    )
+    result = status(m, "casc-butte", 2024)
+    assert [(a.activity, a.claimed, a.counted) for a in result.activities] == [("coaching", D("2.5"), D("2.5"))]
+    assert req(result, "orientation").earned == 1
+    assert req(result, "iip").missing == ()
