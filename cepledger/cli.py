@@ -17,26 +17,37 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from . import __version__
-from .commands import (
-    Env,
-    complete_activities,
-    complete_members,
-    complete_programs,
-    ledgers_from,
-    run_add,
-    run_check,
-    run_init,
-    run_log,
-    run_member_add,
-    run_member_enrol,
-    run_member_list,
-    run_programs,
-    run_status,
-    run_summary,
-    run_void,
-    today_from_env,
-)
 from .errors import CepError, DataError
+
+
+def _lazy(name: str) -> Callable[..., object]:
+    """``commands.<name>``, imported on first call: `cep --help` and completion never load it."""
+    def call(*args, **kwargs):
+        from . import commands
+
+        return getattr(commands, name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    return call
+
+
+Env = _lazy("Env")
+complete_activities = _lazy("complete_activities")
+complete_members = _lazy("complete_members")
+complete_programs = _lazy("complete_programs")
+ledgers_from = _lazy("ledgers_from")
+run_add = _lazy("run_add")
+run_check = _lazy("run_check")
+run_init = _lazy("run_init")
+run_log = _lazy("run_log")
+run_member_add = _lazy("run_member_add")
+run_member_enrol = _lazy("run_member_enrol")
+run_member_list = _lazy("run_member_list")
+run_programs = _lazy("run_programs")
+run_status = _lazy("run_status")
+run_summary = _lazy("run_summary")
+run_void = _lazy("run_void")
+today_from_env = _lazy("today_from_env")
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -375,6 +386,65 @@ def programs_cmd(
       cep programs cass-cep
     """
     _run(ctx, run_programs, program, fmt.value)
+
+
+# ------------------------------------------------------------------ beyond the peers (commands_extra, lazy)
+
+
+class PlainFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+PlainFormatOpt = Annotated[PlainFormat, typer.Option("--format", "-f", metavar="[table|json]", help="output format",
+                                                     case_sensitive=False)]
+
+
+def _extra(name: str) -> Callable[..., int]:
+    from . import commands_extra
+
+    return getattr(commands_extra, name)
+
+
+@app.command("explain")
+def explain_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    entry_id: Annotated[str, _arg("ENTRY-ID", "the entry's id (see `cep log MEMBER`)")],
+    fmt: PlainFormatOpt = PlainFormat.table,
+) -> None:
+    """Why an entry counted what it did: every cap it met, with its rule code.
+
+    For each cap on the entry's activity (per entry, per item, per year, combined
+    group): what earlier entries had already used, the room left, and what it clipped.
+
+    \b
+    Example:
+      cep explain jdoe 7f3a2c --format json
+    """
+    _run(ctx, _extra("run_explain"), member, entry_id, fmt.value)
+
+
+@app.command("plan")
+def plan_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    year: YearOpt = None,
+    what_if: Annotated[OptStr, _opt("--what-if", meta="'ACTIVITY [AMOUNT] [DATE] [item=K]'",
+                                     help="show the standing as if this entry were added (nothing is written)")] = None,
+    fmt: PlainFormatOpt = PlainFormat.table,
+) -> None:
+    """What is left this period: the fewest activities that close each shortfall.
+
+    Suggestions use only caps that are still open; for milestones and hours, what is
+    left per requirement, its due date and the weekly pace needed from today.
+
+    \b
+    Example:
+      cep plan jdoe --year 2025
+      cep plan jdoe --what-if "live-webinar 4"
+    """
+    _run(ctx, _extra("run_plan"), member, year, what_if, fmt.value)
 
 
 def main(argv: list[str] | None = None) -> None:

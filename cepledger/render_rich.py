@@ -417,7 +417,11 @@ def programs_table(console: Console, programs: Sequence) -> None:
 
 def program_view(console: Console, program) -> None:
     console.print(Text(f"{program.id}", style="bold").append(f"  {program.name}", style=""))
-    console.print(f"unit: {program.unit}; period: {period_words(program.period)}, starting month {program.period.start_month}")
+    rule = program.period
+    extras = ([f"up to {num_text(rule.carry_over_max)} carried over to the next period"] if rule.carry_over_max > 0 else []) + (
+        ["the first period's minimum pro-rated from the start date"] if rule.prorate_first_year else [])
+    console.print(f"unit: {program.unit}; period: {period_words(rule)}, starting month {rule.start_month}"
+                  + "".join(f"; {x}" for x in extras))
     t = _table("activities")
     t.add_column("code", no_wrap=True)
     t.add_column("activity", overflow="fold")

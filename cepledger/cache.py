@@ -1,0 +1,207 @@
+"""Best-effort caches under ``<ledgers>/.cepledger/cache/`` (never trusted blindly).
+
+Two kinds of record, both written atomically (temp file + ``os.replace``) and both
+protected by a checksum, so a truncated or corrupt file is simply ignored:
+
+* **report cache** (``r-<query>.bin``): the exact stdout of a ``status``, ``summary``
+  or ``log`` run with ``--format json|csv``, filed under a digest of the query (the
+  command line, the working folder, today's date) and valid only for a digest of
+  *every byte* it depended on: the member ledger(s), the folder listing, the extra
+  rule files, the packaged rule files and cepledger's own source files. Because the
+  inputs are compared by content, not by time stamps, an edit that keeps the size and
+  the mtime is still noticed.
+* **parse cache** (``p-<member>.bin``): a parsed ledger as primitive tuples (dates as
+  ordinals, Decimals as text), valid only for the exact bytes it was parsed from
+  (compared by digest). ``add`` and ``void`` refresh it after a successful write.
+
+Any error while reading a record means "no cache"; any error while writing one is
+swallowed (a read-only ledgers folder just means no cache). Nothing here changes what
+a command prints.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from hashlib import blake2b
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = 1
+STATE_DIR = ".cepledger"
+CACHE_DIR = "cache"
+_DISABLE_ENV = "CEPLEDGER_NO_CACHE"
+_HEADER = b"cepledger-cache\n"
+_DIGEST = 32
+
+
+def enabled() -> bool:
+    return not os.environ.get(_DISABLE_ENV)
+
+
+def digest(*parts: bytes) -> bytes:
+    h = blake2b(digest_size=_DIGEST)
+    for p in parts:
+        h.update(len(p).to_bytes(8, "little"))
+        h.update(p)
+    return h.digest()
+
+
+def cache_dir(ledgers: Path | str) -> Path:
+    return Path(ledgers) / STATE_DIR / CACHE_DIR
+
+
+# ----------------------------------------------------------------- code fingerprint
+
+_CODE: bytes | None = None
+
+
+def code_fingerprint() -> bytes:
+    """Version, Python, and (name, size, mtime) of every source and packaged rule file.
+
+    An editable install changes code without changing the version, so the files
+    themselves are part of every key.
+    """
+    global _CODE
+    if _CODE is None:
+        pkg = os.path.dirname(os.path.abspath(__file__))
+        parts = [f"{FORMAT}|{__version__}|{sys.version}|{sys.implementation.cache_tag}".encode()]
+        for sub in ("", "programs"):
+            folder = os.path.join(pkg, sub)
+            try:
+                with os.scandir(folder) as it:
+                    items = sorted((e.name, e.stat()) for e in it if e.name.endswith((".py", ".toml")) and e.is_file())
+            except OSError:
+                items = []
+            for name, st in items:
+                parts.append(f"{sub}/{name}|{st.st_size}|{st.st_mtime_ns}|{st.st_ino}".encode())
+        _CODE = digest(*parts)
+    return _CODE
+
+
+# ----------------------------------------------------------------- raw records
+
+
+def _read_record(path: Path) -> Any:
+    """The record stored at ``path``, or None when missing, corrupt or unreadable."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(path, flags)
+        try:
+            st = os.fstat(fd)
+            if not (st.st_mode & 0o170000 == 0o100000) or st.st_size > 512 * 1024 * 1024:
+                return None
+            chunks = []
+            while True:
+                chunk = os.read(fd, 1 << 22)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(fd)
+        data = b"".join(chunks)
+        n = len(_HEADER)
+        if data[:n] != _HEADER or len(data) < n + _DIGEST:
+            return None
+        check, payload = data[n:n + _DIGEST], data[n + _DIGEST:]
+        if digest(payload) != check:
+            return None
+        record = marshal.loads(payload)
+        if type(record) is not tuple or len(record) < 2 or record[0] != FORMAT or record[1] != code_fingerprint():
+            return None
+        return record
+    except Exception:  # noqa: BLE001 - a cache never makes a command fail
+        return None
+
+
+def _ensure_dir(ledgers: Path) -> Path | None:
+    base = Path(ledgers) / STATE_DIR
+    folder = base / CACHE_DIR
+    try:
+        for d in (base, folder):
+            try:
+                os.mkdir(d)
+            except FileExistsError:
+                pass
+            if not os.path.isdir(d) or os.path.islink(d):
+                return None
+        gitignore = base / ".gitignore"
+        if not os.path.lexists(gitignore):
+            try:
+                fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+                try:
+                    os.write(fd, b"# cepledger locks: never commit this folder\n*\n")
+                finally:
+                    os.close(fd)
+            except OSError:
+                pass
+        return folder
+    except OSError:
+        return None
+
+
+def _write_record(ledgers: Path, name: str, record: tuple) -> None:
+    """Atomically store ``record`` as ``<cache>/<name>``; every error is ignored."""
+    tmp = None
+    try:
+        folder = _ensure_dir(ledgers)
+        if folder is None:
+            return
+        payload = marshal.dumps((FORMAT, code_fingerprint(), *record))
+        data = _HEADER + digest(payload) + payload
+        tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(tmp, folder / name)
+        tmp = None
+    except Exception:  # noqa: BLE001 - best effort
+        pass
+    finally:
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+# ----------------------------------------------------------------- report cache
+
+
+def get_report(ledgers: Path, query: bytes, inputs: bytes) -> tuple[int, str] | None:
+    """``(exit code, stdout)`` of an earlier identical run on identical inputs, else None."""
+    record = _read_record(cache_dir(ledgers) / f"r-{query.hex()[:40]}.bin")
+    if record is None or len(record) != 6 or record[2] != query or record[3] != inputs:
+        return None
+    code, out = record[4], record[5]
+    if type(code) is not int or type(out) is not str:
+        return None
+    return code, out
+
+
+def put_report(ledgers: Path, query: bytes, inputs: bytes, code: int, out: str) -> None:
+    _write_record(Path(ledgers), f"r-{query.hex()[:40]}.bin", (query, inputs, code, out))
+
+
+# ----------------------------------------------------------------- parse cache
+
+
+def get_parsed(path: Path, data: bytes) -> Any:
+    """The primitive form of the ledger parsed from exactly ``data``, else None."""
+    path = Path(path)
+    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
+    if record is None or len(record) != 5 or record[2] != str(path) or record[3] != digest(data):
+        return None
+    return record[4]
+
+
+def put_parsed(path: Path, data: bytes, primitive: Any) -> None:
+    path = Path(path)
+    _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), digest(data), primitive))
