@@ -24,7 +24,10 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from hashlib import blake2b
+try:  # the C module itself: hashlib would also load OpenSSL (~5 ms)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover
+    from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -199,9 +202,21 @@ def get_parsed(path: Path, data: bytes) -> Any:
     record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
     if record is None or len(record) != 5 or record[2] != str(path) or record[3] != digest(data):
         return None
-    return record[4]
+    return record[4]  # None: a "seen once" note (put_seen)
 
 
 def put_parsed(path: Path, data: bytes, primitive: Any) -> None:
     path = Path(path)
     _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), digest(data), primitive))
+
+
+def put_seen(path: Path, data: bytes) -> None:
+    """Note that exactly these bytes were parsed once (no parse stored yet)."""
+    path = Path(path)
+    _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), digest(data), None))
+
+
+def seen_before(path: Path, data: bytes) -> bool:
+    path = Path(path)
+    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
+    return record is not None and len(record) == 5 and record[2] == str(path) and record[3] == digest(data)

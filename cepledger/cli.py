@@ -6,7 +6,8 @@ builds the ``Env`` (ledgers folder, today) and turns every ``CepError`` into one
 sentence on stderr and its exit code (SPEC.md, "Exit codes").
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Typer would eval every annotation string at
+# each start-up (about 15 ms for --help and completion); plain annotations are evaluated once.
 
 import sys
 import traceback
@@ -71,6 +72,13 @@ class Format(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class StatusFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
 
 
 # ------------------------------------------------------------------ the one place errors become exit codes
@@ -151,6 +159,9 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", metavar="[table|jso
                                            case_sensitive=False, autocompletion=_complete_format)]
 YearOpt = Annotated[Optional[str], _opt("--year", "-y", meta="YEAR",
                                        help="reporting year, like 2025 or 2025-26 (default: the one containing today)")]
+StatusFormatOpt = Annotated[StatusFormat, typer.Option("--format", "-f", metavar="[table|json|csv|md]",
+                                                       help="output format (md: Markdown to paste into an email or wiki)",
+                                                       case_sensitive=False)]
 ProgramOpt = Annotated[Optional[str], _opt("--program", "-p", meta="PROGRAM", help="only this program",
                                            autocompletion=_complete_program)]
 CheckOpt = Annotated[bool, typer.Option("--check", help="exit 1 when a requirement due in the period is not met")]
@@ -254,9 +265,10 @@ def member_list_cmd(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
 @app.command("add")
 def add_cmd(
     ctx: typer.Context,
-    member: MemberArg,
-    activity: Annotated[str, _arg("ACTIVITY", "activity id (see `cep programs PROGRAM`)",
-                                  autocompletion=_complete_activity)],
+    member: Annotated[OptStr, _arg("MEMBER", "member id (asked for on a terminal when left out)",
+                                   autocompletion=_complete_member)] = None,
+    activity: Annotated[OptStr, _arg("ACTIVITY", "activity id (see `cep programs PROGRAM`; asked for on a terminal)",
+                                     autocompletion=_complete_activity)] = None,
     amount: Annotated[OptStr, _arg("[AMOUNT]", "hours or credits; leave out for milestones and fixed credits")] = None,
     when: Annotated[OptStr, _opt("--date", "-d", meta="DATE",
                                   help="YYYY-MM-DD, 'today', 'yesterday' or e.g. 'Oct 3 2025' (default: today)")] = None,
@@ -274,14 +286,29 @@ def add_cmd(
 ) -> None:
     """Append one entry; print its id, what counted, what capped it, and the year's standing.
 
+    On a terminal, what is left out (member, activity, amount, date) is asked for, with
+    the choices; without a terminal nothing is asked.
+
     \b
     Example:
       cep add jdoe live-webinar 1.5 --item webinar-2025-11 --date 2025-11-12
       cep add jdoe cep-course --course 4
       cep add mlee professional-learning 3.5 --cpsel 2A,5
     """
-    _run(ctx, run_add, member, activity, amount, when=when, title=title, item=item, course=course,
-         cpsel=cpsel or (), ratings=rating or (), evidence=evidence, notes=notes)
+    options = dict(title=title, item=item, course=course, cpsel=cpsel or (), ratings=rating or (),
+                   evidence=evidence, notes=notes)
+    if member is None or activity is None or (amount is None and _interactive()):
+        if not _interactive():  # never prompt without a terminal: the usual usage error
+            missing = "MEMBER" if member is None else "ACTIVITY"
+            ctx.fail(f"Missing argument '{missing}'.")
+
+        def ask(text: str, default: Optional[str]) -> str:
+            return typer.prompt(text, default=default) if default is not None else typer.prompt(text)
+
+        _run(ctx, _extra("run_add_interactive"), member, activity, amount, ask=ask, say=typer.echo, when=when,
+             **options)
+        return
+    _run(ctx, run_add, member, activity, amount, when=when, **options)
 
 
 @app.command("void")
@@ -326,7 +353,7 @@ def status_cmd(
     program: ProgramOpt = None,
     as_of: Annotated[OptStr, _opt("--as-of", meta="DATE", help="count only entries dated on or before this day")] = None,
     check: CheckOpt = False,
-    fmt: FormatOpt = Format.table,
+    fmt: StatusFormatOpt = StatusFormat.table,
 ) -> None:
     """Requirements, earned and shortfall; per activity claimed vs counted.
 
@@ -335,6 +362,9 @@ def status_cmd(
       cep status jdoe --year 2025 --format json
       cep status jdoe --check && echo "on track"
     """
+    if fmt is StatusFormat.md:
+        _run(ctx, _extra("run_status_md"), member, year, program, as_of, check)
+        return
     _run(ctx, run_status, member, year, program, as_of, check, fmt.value)
 
 
@@ -344,7 +374,7 @@ def summary_cmd(
     year: YearOpt = None,
     program: ProgramOpt = None,
     check: CheckOpt = False,
-    fmt: FormatOpt = Format.table,
+    fmt: StatusFormatOpt = StatusFormat.table,
 ) -> None:
     """One row per member and program: who is short, and by how much.
 
@@ -352,6 +382,9 @@ def summary_cmd(
     Example:
       cep summary --year 2025 --program cass-cep --format csv
     """
+    if fmt is StatusFormat.md:
+        _run(ctx, _extra("run_summary_md"), year, program, check)
+        return
     _run(ctx, run_summary, year, program, check, fmt.value)
 
 
@@ -400,6 +433,14 @@ PlainFormatOpt = Annotated[PlainFormat, typer.Option("--format", "-f", metavar="
                                                      case_sensitive=False)]
 
 
+def _interactive() -> bool:
+    """Prompt only when a person is at the keyboard (stdin and stdout are terminals)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def _extra(name: str) -> Callable[..., int]:
     from . import commands_extra
 
@@ -410,7 +451,8 @@ def _extra(name: str) -> Callable[..., int]:
 def explain_cmd(
     ctx: typer.Context,
     member: MemberArg,
-    entry_id: Annotated[str, _arg("ENTRY-ID", "the entry's id (see `cep log MEMBER`)")],
+    entry_id: Annotated[str, _arg("ENTRY-ID", "the entry's id (see `cep log MEMBER`), or @LINE for an entry "
+                                              "written by hand without an id")],
     fmt: PlainFormatOpt = PlainFormat.table,
 ) -> None:
     """Why an entry counted what it did: every cap it met, with its rule code.
@@ -445,6 +487,98 @@ def plan_cmd(
       cep plan jdoe --what-if "live-webinar 4"
     """
     _run(ctx, _extra("run_plan"), member, year, what_if, fmt.value)
+
+
+@app.command("verify")
+def verify_cmd(
+    ctx: typer.Context,
+    member: Annotated[OptStr, _arg("[MEMBER]", "only this member (default: every member)",
+                                   autocompletion=_complete_member)] = None,
+    fmt: PlainFormatOpt = PlainFormat.table,
+) -> None:
+    """Check every evidence file against the SHA-256 recorded when it was added.
+
+    Reports files that are missing or changed (and those with no recorded checksum).
+    Exits 1 when a file is missing or changed, like --check when something is short;
+    3 when a ledger cannot be read.
+
+    \b
+    Example:
+      cep verify jdoe
+    """
+    _run(ctx, _extra("run_verify"), member, fmt.value)
+
+
+@app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    csv_file: Annotated[str, _arg("FILE.csv", "spreadsheet export with a header row")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check and show what would be added; write nothing")] = False,
+    maps: Annotated[Optional[list[str]], _opt("--map", meta="COLUMN=FIELD",
+                                              help="read COLUMN as FIELD (date, activity, amount, title, item, "
+                                                   "course, cpsel, evidence, notes); repeatable")] = None,
+) -> None:
+    """Add many entries from a CSV file: every row checked first, then all written at once or none.
+
+    Rows already in the ledger (same date, activity, amount, title and item) are skipped
+    and reported. A bad row stops the import with its line number (exit 3).
+
+    \b
+    Example:
+      cep import jdoe pd-2025.csv --map "Event Date=date" --map Credits=amount --dry-run
+    """
+    _run(ctx, _extra("run_import"), member, csv_file, dry_run, maps or ())
+
+
+@app.command("reflect")
+def reflect_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    answers: Annotated[Optional[list[str]], _opt("--answer", "-a", meta="TEXT",
+                                                 help="an answer, once per question in order (4 in all); "
+                                                      "leave out to be asked")] = None,
+    when: Annotated[OptStr, _opt("--date", "-d", meta="DATE", help="default: today")] = None,
+    activity: Annotated[OptStr, _opt("--activity", meta="ACTIVITY",
+                                     help="record it under an activity that earns hours (with --hours)",
+                                     autocompletion=_complete_activity)] = None,
+    hours: Annotated[OptStr, _opt("--hours", meta="HOURS", help="time spent, with --activity")] = None,
+) -> None:
+    """Reflect on your learning: the four CASSA 2022 questions, in your own words.
+
+    1. What learning works for you, and how do you know? 2. How do you support
+    colleagues' learning? 3. Your theory of change? 4. How do you use internal and
+    external expertise? Stored as a `reflection` entry that counts toward nothing
+    (unless --activity and --hours name an activity that earns them).
+
+    \b
+    Example:
+      cep reflect jdoe
+      cep reflect jdoe -a "Cohorts" -a "Mentoring" -a "Small wins" -a "Local and outside experts"
+    """
+    def ask(question: str) -> str:
+        return typer.prompt(question)
+
+    _run(ctx, _extra("run_reflect"), member, answers or (), ask=ask, when=when, activity=activity, hours=hours)
+
+
+@app.command("report")
+def report_cmd(
+    ctx: typer.Context,
+    member: MemberArg,
+    output: Annotated[str, _opt("--output", "-o", meta="FILE", help="FILE.html (one self-contained page) or FILE.md")],
+    year: YearOpt = None,
+) -> None:
+    """An audit-ready annual report: entries, rules applied, evidence hashes, reflections.
+
+    HTML is one file (inline CSS and chart, no network) that prints well; .md pastes
+    into a wiki.
+
+    \b
+    Example:
+      cep report jdoe --year 2025 -o jdoe-2025-26.html
+    """
+    _run(ctx, _extra("run_report"), member, year, output)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Sequence, TextIO
 
-from . import intake, render
+from . import render
+
+
+class _Intake:
+    """``intake`` (entry building, did-you-mean), imported on first use: reports never need it."""
+
+    def __getattr__(self, name: str):
+        from . import intake as module
+
+        return getattr(module, name)
+
+
+intake = _Intake()
 from .errors import CepError, DataError, Problem, UsageError
 from .model import Member, ProgramResult
 
@@ -432,7 +444,37 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
     check_program_filter(env, None, program)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
-    for path in store.member_files(env.ledgers):
+    from .progress import _is_terminal, track
+
+    paths = store.member_files(env.ledgers)
+    if fmt != "table":
+        # JSON/CSV: one self-contained item per ledger, so many ledgers can be spread
+        # over two processes (spread.py; same items, same order as the plain loop).
+        from .spread import map_spread
+
+        def one(path: Path) -> tuple[list[Problem], list[tuple[bool, Any]]]:
+            try:
+                member = store.load_member(path)
+                results = evaluate(env, member, year_n, program=program)
+            except DataError as exc:
+                return exc.problems, []
+            if fmt == "json":
+                return [], [(pr.met, render.program_json(pr, member=member.id)) for pr in results]
+            return [], [(pr.met, render.requirement_rows(member.id, pr)) for pr in results]
+
+        if _is_terminal(env.err):  # the progress bar needs the plain loop
+            done = [one(path) for path in track(paths, env.err, "summary")]
+        else:
+            done = map_spread(one, paths)
+        items = [item for _, its in done for item in its]
+        problems = [p for probs, _ in done for p in probs]
+        if fmt == "json":
+            render.write_json([obj for _, obj in items], env.out)
+        else:
+            render.write_csv(render.STATUS_CSV_HEADER, [row for _, rws in items for row in rws], env.out)
+        short = check and not all(met for met, _ in items)
+        return _report_problems(env, problems, 1 if short else 0)
+    for path in track(paths, env.err, "summary"):
         try:
             member = store.load_member(path)
             results = evaluate(env, member, year_n, program=program)
@@ -463,7 +505,10 @@ def run_check(env: Env, strict: bool = False, fmt: str = "table") -> int:
 
     check_format(fmt)
     registry = load_registry([env.ledgers / "programs"], strict=False)
-    problems = check_ledgers(env.ledgers, registry)
+    from .progress import Progress
+
+    with Progress(env.err, len(store.member_files(env.ledgers)), "checking") as bar:
+        problems = check_ledgers(env.ledgers, registry, progress=lambda _path: bar.tick())
     problems.sort(key=lambda p: (p.path, p.line))
     n_files = (len(store.member_files(env.ledgers)) + len(list(PACKAGE_PROGRAMS.glob("*.toml")))
                + (len(list((env.ledgers / "programs").glob("*.toml"))) if (env.ledgers / "programs").is_dir() else 0))

@@ -10,7 +10,6 @@ not clip are listed too, with their room. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from .calc import allocate
@@ -84,9 +83,12 @@ def rule_words(activity) -> str:
 def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
     """The cap chain of one entry in every program (of ``programs``) that defines its activity.
 
-    Raises ``KeyError`` when the member has no entry ``entry_id``.
+    ``entry_id`` may also be ``@LINE``, the line of the ``[[entries]]`` table, for a
+    hand-written entry without an id. Raises ``KeyError`` when there is no such entry.
     """
     entry = member.entry(entry_id)
+    if entry is None and entry_id.startswith("@") and entry_id[1:].isdigit():
+        entry = next((e for e in member.entries if e.source.line == int(entry_id[1:])), None)
     if entry is None:
         raise KeyError(entry_id)
     out = []
@@ -102,7 +104,7 @@ def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
                                    note=f"not counted: {entry.date} is outside the member's time in {prog.id}"))
             continue
         results = allocate(member, prog, period.start, period.end)
-        pos = next(i for i, r in enumerate(results) if r.entry.index == entry.index)
+        pos = next(i for i, r in enumerate(results) if r.entry.index == entry.index)  # same member: same index
         mine = results[pos]
         if entry.is_void:
             out.append(Explanation(prog.id, prog.unit, period, entry, rule_words(activity), mine.claimed, ZERO,

@@ -43,6 +43,7 @@ class Step:
     weekly: Decimal | None  # amount per week from today to the due date (None when past due)
     suggestions: tuple[Suggestion, ...] = ()
     activities: tuple[str, ...] = ()  # the activities that count toward it (the rules' list)
+    options: tuple[str, ...] = ()  # a distinct requirement over a catalogue: the values not yet counted
 
 
 def _plan_day(pr: ProgramResult, today: date) -> date:
@@ -174,8 +175,20 @@ def plan_program(program, pr: ProgramResult, today: date) -> list[Step]:
         pace = weekly_pace(left, today, r.due) if r.kind in ("total", "count") else None
         sugg = suggest(program, pr, r, today) if r.kind == "total" else ()
         reqdef = next((q for q in program.requirements if q.id == r.id), None)
-        steps.append(Step(r, left, r.due, days, pace, sugg, reqdef.activities if reqdef else ()))
+        steps.append(Step(r, left, r.due, days, pace, sugg, reqdef.activities if reqdef else (),
+                          _not_yet(program, reqdef, r)))
     return steps
+
+
+def _not_yet(program, reqdef, r: RequirementResult) -> tuple[str, ...]:
+    """For ``distinct`` over a catalogued field (courses): the catalogue values not yet counted."""
+    if reqdef is None or r.kind != "distinct" or reqdef.field != "course":
+        return ()
+    catalogues = {program.activities[a].catalogue for a in reqdef.activities
+                  if a in program.activities and program.activities[a].catalogue}
+    seen = {s.strip() for s in r.detail.split(",") if s.strip()}
+    values = [v for c in sorted(catalogues) for v in program.catalogues.get(c, {}).values()]
+    return tuple(v for v in dict.fromkeys(values) if v not in seen)
 
 
 def plan_json(plans: list[tuple[str, list[Step]]]) -> list[dict]:
@@ -203,5 +216,7 @@ def plan_json(plans: list[tuple[str, list[Step]]]) -> list[dict]:
                     "weekly_pace": num(s.weekly) if s.weekly is not None else None}
             if r.missing:
                 item["missing"] = list(r.missing)
+            if s.options:
+                item["options"] = list(s.options)
             out.append(item)
     return out

@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import DataError, Problem, UsageError
 from .ids import is_valid_member_id, validate_member_id
-from .model import Entry, Enrolment, Member, Source
+from .model import Entry, Enrolment, Member, Source, new_entry, new_source
 
 try:  # the compiled wheel is ~3x faster than the pure-Python stdlib parser
     import tomli as _toml
@@ -239,7 +239,321 @@ def load_member(path: Path) -> Member:
         data, _ = read_ledger_bytes(path)
     except FileNotFoundError:
         raise _missing_member(path) from None
-    return parse_member(data, str(path))
+    return parsed_member(data, str(path)).member
+
+
+# ----------------------------------------------------------------- parsed ledgers: memo and cache
+#
+# A parse is reused only for exactly the same bytes: the last one in this process
+# (``add`` reads its ledger three times: to build the entry, under the lock, for the
+# effect) and, for big ledgers, the parse cache under ``<ledgers>/.cepledger/cache``
+# (``cache.py``), compared by a digest of the bytes, never by time stamps.
+
+CACHE_MIN_BYTES = 64 * 1024  # smaller ledgers parse in a few ms: not worth a cache file
+
+
+class Parsed:
+    """A parsed ledger: its bytes, the ``Member``, and whether ``[[entries]]`` tables can
+    be appended to its text with the meaning "these entries, after the others"."""
+
+    __slots__ = ("data", "path", "member", "appendable")
+
+    def __init__(self, data: bytes, path: str, member: Member, appendable: bool):
+        self.data, self.path, self.member, self.appendable = data, path, member, appendable
+
+
+_LAST: Parsed | None = None
+
+
+def appendable(text: str, doc: dict[str, Any], n: int) -> bool:
+    """True when the entries are exactly the document's ``[[entries]]`` tables.
+
+    Then appending ``[[entries]]`` tables after the last line adds those entries at the
+    end and changes nothing else (TOML forbids redefining anything, so the only other
+    outcome would be a parse error). Without multi-line strings every line starting
+    with ``[[`` is a real header, so ``n`` header lines for ``n`` entries means the
+    array is made of them (an inline ``entries = [...]`` cannot coexist with headers).
+    """
+    if "entries" not in doc:
+        return True
+    if n == 0 or '"""' in text or "'''" in text or type(doc["entries"]) is not list:
+        return False
+    return _entry_lines(text, n) is not None
+
+
+def remember(parsed: Parsed) -> None:
+    global _LAST
+    _LAST = parsed
+
+
+def parsed_member(data: bytes, path: str, *, use_cache: bool = True) -> Parsed:
+    """Parse ledger bytes (or reuse a parse of exactly these bytes); DataError as ``parse_member``."""
+    global _LAST
+    last = _LAST
+    if last is not None and last.path == path and last.data == data:
+        return last
+    big = use_cache and len(data) >= CACHE_MIN_BYTES
+    parsed = None
+    if big:
+        parsed = _from_cache(data, path)
+    if parsed is None and len(data) >= SPLIT_MIN_BYTES:
+        parsed = _parse_split(data, path)
+        if parsed is not None and big:
+            defer_cache(parsed)
+    if parsed is None:
+        text, doc = parse_toml(data, path)
+        member, problems = _build_member(text, doc, path)
+        if member is None:
+            raise DataError([p for p in problems if p.severity == "error"])
+        parsed = Parsed(data, path, member, appendable(text, doc, len(member.entries)))
+        if big:
+            defer_cache(parsed)
+    _LAST = parsed
+    return parsed
+
+
+SPLIT_MIN_BYTES = 1024 * 1024
+_HEADER = "[[entries]]"
+
+
+def _entry_prims(entries) -> list[tuple]:
+    return [
+        (e.index, e.date.toordinal(), e.activity, e.source.line, e.id, None if e.hours is None else str(e.hours),
+         e.title, e.item, e.course, e.cpsel, e.ratings, e.evidence, e.evidence_sha256, e.notes, e.verified,
+         e.void, e.extra)
+        for e in entries
+    ]
+
+
+def _entries_from_prims(prims, path: str) -> list[Entry]:
+    fromordinal = date.fromordinal
+    dec = Decimal
+    make, src = new_entry, new_source
+    return [
+        make(index, fromordinal(day), activity, src(path, line), eid, None if hours is None else dec(hours), *rest)
+        for index, day, activity, line, eid, hours, *rest in prims
+    ]
+
+
+def _plain_headers(text: str) -> list[tuple[int, int]] | None:
+    """``(offset, line)`` of every ``[[entries]]`` line when every "[[" in the text is one."""
+    n = text.count("[[")
+    out: list[tuple[int, int]] = []
+    find, count = text.find, text.count
+    size = len(text)
+    pos, line = 0, 1
+    i = find(_HEADER)
+    while i >= 0:
+        end = i + 11
+        if (i and text[i - 1] != "\n") or not (end == size or text[end] == "\n" or text.startswith("\r\n", end)):
+            return None
+        line += count("\n", pos, i)
+        pos = i
+        out.append((i, line))
+        i = find(_HEADER, end)
+    return out if len(out) == n else None
+
+
+def _parse_split(data: bytes, path: str) -> Parsed | None:
+    """Parse a very big ledger in two processes, or None to parse it the usual way.
+
+    Only for the plain layout: no multi-line strings (so every line that is exactly
+    ``[[entries]]`` is a real table header) and every "[[" such a header. The text is
+    cut at the middle header: the child parses the second half, which must hold
+    nothing but ``[[entries]]`` tables (so it cannot redefine anything of the first
+    half, and its tables continue the first half's array of tables), checks them
+    like any entry and sends them back; the parent parses the first half. Any problem
+    at all (an error to report with its line, a second-half key) gives None, and the
+    whole file is parsed again as usual, which reports it.
+    """
+    body = data[3:] if data.startswith(_UTF8_BOM) else data
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if '"""' in text or "'''" in text:
+        return None
+    heads = _plain_headers(text)
+    if heads is None or len(heads) < 1000:
+        return None
+    k = len(heads) // 2
+    cut = heads[k][0]
+    first, second = text[:cut], text[cut:]
+    second_lines = [line for _, line in heads[k:]]
+
+    def child() -> bytes:
+        import marshal
+
+        doc = _toml.loads(second, parse_float=Decimal)
+        raws = doc.get("entries")
+        if list(doc) != ["entries"] or type(raws) is not list or len(raws) != len(second_lines):
+            raise ValueError("not just entries")
+        out = []
+        for i, (raw, line) in enumerate(zip(raws, second_lines)):
+            if type(raw) is not dict:
+                raise ValueError("not a table")
+            e = _quick_entry(raw, k + i, path, line)
+            if e is None:
+                vals, errs = check_entry_fields(raw)
+                if errs:
+                    raise ValueError("bad entry")
+                e = Entry(index=k + i, source=Source(path, line), **vals)
+            out.append(e)
+        return marshal.dumps(_entry_prims(out))
+
+    from .spread import Child
+
+    worker = Child(child)
+    if not worker.started:
+        return None
+    global _LINES_MEMO
+    try:
+        doc1 = _toml.loads(first, parse_float=Decimal)
+        _LINES_MEMO = (first, k, [line for _, line in heads[:k]])  # what _entry_lines would find
+        member1, problems = _build_member(first, doc1, path)
+    except BaseException:
+        worker.cancel()
+        return None
+    del doc1
+    if member1 is None or len(member1.entries) != k:
+        worker.cancel()
+        return None
+    payload = worker.join()
+    if payload is None:
+        return None
+    try:
+        import marshal
+
+        rest = _entries_from_prims(marshal.loads(payload), path)
+    except Exception:  # noqa: BLE001
+        return None
+    if len(rest) != len(heads) - k:
+        return None
+    m = member1
+    member = Member(id=m.id, name=m.name, path=m.path, enrolments=m.enrolments, entries=m.entries + tuple(rest),
+                    schema=m.schema, extra=m.extra)
+    return Parsed(data, path, member, True)
+
+
+def _to_primitive(p: Parsed) -> tuple:
+    m = p.member
+    enrolments = tuple(
+        (e.program, e.since.toordinal(), e.source.line, None if e.employed_since is None else e.employed_since.toordinal())
+        for e in m.enrolments
+    )
+    entries = tuple(
+        (e.index, e.date.toordinal(), e.activity, e.source.line, e.id, None if e.hours is None else str(e.hours),
+         e.title, e.item, e.course, e.cpsel, e.ratings, e.evidence, e.evidence_sha256, e.notes, e.verified,
+         e.void, e.extra)
+        for e in m.entries
+    )
+    return (m.id, m.name, m.schema, m.extra, p.appendable, enrolments, entries)
+
+
+def _from_primitive(prim: tuple, data: bytes, path: str) -> Parsed:
+    mid, name, schema, extra, can_append, enrolments, entries = prim
+    fromordinal = date.fromordinal
+    dec = Decimal
+    make, src = new_entry, new_source
+    built = [
+        make(index, fromordinal(day), activity, src(path, line), eid, None if hours is None else dec(hours),
+             *rest)
+        for index, day, activity, line, eid, hours, *rest in entries
+    ]
+    enrols = tuple(
+        Enrolment(program=prog, since=fromordinal(since), source=Source(path, line),
+                  employed_since=None if emp is None else fromordinal(emp))
+        for prog, since, line, emp in enrolments
+    )
+    member = Member(id=mid, name=name, path=path, enrolments=enrols, entries=tuple(built), schema=schema,
+                    extra=tuple(extra))
+    return Parsed(data, path, member, bool(can_append))
+
+
+def _from_cache(data: bytes, path: str) -> Parsed | None:
+    try:
+        from . import cache
+
+        if not cache.enabled():
+            return None
+        prim = cache.get_parsed(Path(path), data)
+        return None if prim is None else _from_primitive(prim, data, path)
+    except Exception:  # noqa: BLE001 - a bad cache record is no cache
+        return None
+
+
+CACHE_AT_ONCE_BYTES = 4 * 1024 * 1024
+
+# Cache files are written when the process ends (or when another ledger comes along),
+# so `add`, which parses the ledger and then writes it, stores only the final parse.
+_PENDING: tuple[Parsed, bool] | None = None
+_AT_EXIT = False
+
+
+def defer_cache(parsed: Parsed, *, always: bool = False) -> None:
+    """Store ``parsed`` in the parse cache at exit (``always``: even a very big one at once)."""
+    global _PENDING, _AT_EXIT
+    pending = _PENDING
+    if pending is not None and pending[0].path != parsed.path:
+        flush_cache()
+    if len(parsed.data) < CACHE_MIN_BYTES:
+        _PENDING = None if pending is not None and pending[0].path == parsed.path else _PENDING
+        return
+    _PENDING = (parsed, always)
+    if not _AT_EXIT:
+        import atexit
+
+        atexit.register(flush_cache)
+        _AT_EXIT = True
+
+
+def flush_cache() -> None:
+    global _PENDING
+    pending, _PENDING = _PENDING, None
+    if pending is None:
+        return
+    parsed, always = pending
+    if always:
+        store_in_cache(parsed)
+    else:
+        _cache_after_parse(parsed)
+
+
+
+def _cache_after_parse(parsed: Parsed) -> None:
+    """Cache a parse; a very big ledger only the second time the same bytes are parsed.
+
+    Storing a 100,000-entry ledger costs about a quarter of parsing it, which a report
+    answered from the report cache next time never gets back; a second parse of the
+    same bytes (another year, ``add``) shows the parse itself is wanted again.
+    """
+    if len(parsed.data) < CACHE_AT_ONCE_BYTES:
+        store_in_cache(parsed)
+        return
+    try:
+        from . import cache
+
+        if not cache.enabled():
+            return
+        if cache.seen_before(Path(parsed.path), parsed.data):
+            store_in_cache(parsed)
+        else:
+            cache.put_seen(Path(parsed.path), parsed.data)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def store_in_cache(parsed: Parsed) -> None:
+    """Best effort: file ``parsed`` in the parse cache (big ledgers only)."""
+    if len(parsed.data) < CACHE_MIN_BYTES:
+        return
+    try:
+        from . import cache
+
+        if cache.enabled():
+            cache.put_parsed(Path(parsed.path), parsed.data, _to_primitive(parsed))
+    except Exception:  # noqa: BLE001
+        pass
 
 
 def inspect_file(path: Path) -> tuple[Member | None, list[Problem]]:
@@ -477,6 +791,82 @@ def check_entry_fields(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[
     return out, errs
 
 
+_QUICK_TEXT = {"id": 4, "title": 6, "item": 7, "evidence": 11, "notes": 13, "void": 15}  # Entry field positions
+_ZERO = Decimal(0)
+
+
+def _quick_entry(raw: dict[str, Any], index: int, path: str, line: int) -> Entry | None:
+    """The ``Entry`` for a plain, valid entry table, or None to run ``check_entry_fields``.
+
+    The read path's shortcut for the common case (known keys with the right types);
+    for every key it handles it accepts exactly what ``check_entry_fields`` accepts and
+    builds the same values, and it gives up on anything else (cpsel, ratings,
+    evidence_sha256, unknown keys, any doubtful value), which then gets the full
+    checks and their messages.
+    """
+    v = [index, None, None, None, None, None, None, None, None, (), (), None, None, None, None, None, ()]
+    text = _QUICK_TEXT
+    for key, x in raw.items():
+        pos = text.get(key)
+        if pos is not None:
+            if type(x) is not str:
+                return None
+            v[pos] = x
+        elif key == "date":
+            if type(x) is not date:
+                return None
+            v[1] = x
+        elif key == "activity":
+            if type(x) is not str or not x.strip():
+                return None
+            v[2] = x
+        elif key == "hours":
+            t = type(x)
+            if t is int:
+                x = Decimal(x)
+            elif t is not Decimal or not x.is_finite():
+                return None
+            if x < _ZERO or x > MAX_HOURS:
+                return None
+            v[5] = x
+        elif key == "course":
+            if not (type(x) is int or (type(x) is str and x.strip())):
+                return None
+            v[8] = x
+        elif key == "verified":
+            if type(x) is not bool:
+                return None
+            v[14] = x
+        elif key == "cpsel":
+            if type(x) is not list:
+                return None
+            tags = []
+            for t in x:
+                if type(t) is str:
+                    t = t.strip()
+                    if not t:
+                        return None
+                    tags.append(t.upper())
+                elif type(t) is int:
+                    tags.append(str(t))
+                else:
+                    return None
+            v[9] = tuple(tags)
+        elif key == "ratings":
+            if type(x) is not dict:
+                return None
+            for level in x.values():
+                if type(level) is not str:
+                    return None
+            v[10] = tuple(x.items())
+        else:
+            return None
+    if v[1] is None or v[2] is None:
+        return None
+    v[3] = new_source(path, line)
+    return new_entry(*v)
+
+
 def check_enrolment_fields(program: str, raw: object) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
     """Check one ``[programs.<id>]`` table; return ``(clean values, [(key, code, message)])``."""
     if type(raw) is not dict:
@@ -506,7 +896,21 @@ def check_enrolment_fields(program: str, raw: object) -> tuple[dict[str, Any], l
     return out, errs
 
 
+_LINES_MEMO: tuple[str, int, list[int] | None] | None = None
+
+
 def _entry_lines(text: str, n: int) -> list[int] | None:
+    """``_scan_entry_lines``, remembered for the last text (the reader asks twice)."""
+    global _LINES_MEMO
+    memo = _LINES_MEMO
+    if memo is not None and memo[0] is text and memo[1] == n:
+        return None if memo[2] is None else list(memo[2])
+    lines = _scan_entry_lines(text, n)
+    _LINES_MEMO = (text, n, None if lines is None else list(lines))
+    return lines
+
+
+def _scan_entry_lines(text: str, n: int) -> list[int] | None:
     """1-based header line of each ``[[entries]]`` table, or None when unknown.
 
     The fast path is one regex pass; when its count disagrees with the parsed
@@ -517,6 +921,24 @@ def _entry_lines(text: str, n: int) -> list[int] | None:
     pos = 0
     line = 1
     count = text.count
+    if count("[[") == n:
+        # Fast scan of the usual layout: every "[[" in the text is a plain
+        # `[[entries]]` line. Each regex match contains "[[", so the regex
+        # would find exactly these lines; anything else takes the regex.
+        find = text.find
+        size = len(text)
+        i = find("[[entries]]")
+        while i >= 0:
+            end = i + 11
+            if (i and text[i - 1] != "\n") or not (end == size or text[end] == "\n" or text.startswith("\r\n", end)):
+                break
+            line += count("\n", pos, i)
+            pos = i
+            lines.append(line)
+            i = find("[[entries]]", end)
+        if len(lines) == n:
+            return lines
+        lines, pos, line = [], 0, 1
     for m in _ENTRIES_HEADER_RE.finditer(text):
         start = m.start()
         line += count("\n", pos, start)
@@ -599,10 +1021,21 @@ def _escaped(line: str, j: int) -> bool:
 
 
 def _program_lines(text: str) -> dict[str, int]:
+    # Every header the regex matches contains "programs": look only at those lines
+    # (the regex over a whole 100k-entry file costs more than the rest of the header work).
     out: dict[str, int] = {}
-    for m in _PROGRAM_HEADER_RE.finditer(text):
-        name = m.group(1) if m.group(1) is not None else (m.group(2) if m.group(2) is not None else m.group(3))
-        out.setdefault(name, text.count("\n", 0, m.start()) + 1)
+    find = text.find
+    i = find("programs")
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = find("\n", i)
+        if end < 0:
+            end = len(text)
+        m = _PROGRAM_HEADER_RE.match(text, start, end + 1 if end < len(text) else end)
+        if m is not None and m.start() == start:
+            name = m.group(1) if m.group(1) is not None else (m.group(2) if m.group(2) is not None else m.group(3))
+            out.setdefault(name, text.count("\n", 0, start) + 1)
+        i = find("programs", end)
     return out
 
 
@@ -716,12 +1149,15 @@ def _build_member(text: str, doc: dict[str, Any], path: str) -> tuple[Member | N
             if type(raw) is not dict:
                 err(line, "bad-type", "each entry must be a table ([[entries]] or { date = ..., ... }).")
                 continue
-            vals, errs = check_entry_fields(raw)
-            if errs:
-                for key, code, msg in errs:
-                    err(loc.key(key, line) if key and line else line, code, msg)
-                continue
-            eid = vals.get("id")
+            entry = _quick_entry(raw, index, path, line)
+            if entry is None:  # anything unusual: the full checks, with their messages
+                vals, errs = check_entry_fields(raw)
+                if errs:
+                    for key, code, msg in errs:
+                        err(loc.key(key, line) if key and line else line, code, msg)
+                    continue
+                entry = Entry(index=index, source=Source(path, line), **vals)
+            eid = entry.id
             if eid is not None:
                 first = seen.get(eid)
                 if first is not None:
@@ -730,7 +1166,7 @@ def _build_member(text: str, doc: dict[str, Any], path: str) -> tuple[Member | N
                         "give one of them a different id.", "warning")
                 else:
                     seen[eid] = line
-            entries.append(Entry(index=index, source=Source(path, line), **vals))
+            entries.append(entry)
 
     extra.extend(k for k in doc if k not in ("schema", "member", "programs", "entries"))
     if any(p.severity == "error" for p in problems):

@@ -34,11 +34,16 @@ from typing import Any, Callable, NamedTuple
 
 from .errors import DataError, UsageError, WriteError
 from .ids import is_valid_member_id
-from .model import Entry, Member
+from .model import Entry, Member, Source
 from .store_read import (
     ENTRY_KEYS,
+    Parsed,
     _build_member,
     _entry_lines,
+    appendable,
+    parsed_member,
+    defer_cache,
+    remember,
     _missing_member,
     table_header_lines,
     check_enrolment_fields,
@@ -202,18 +207,39 @@ def _check_program_id(program: str) -> None:
 # ----------------------------------------------------------------- the protocol
 
 
-class _Snapshot(NamedTuple):
-    data: bytes
-    stat: os.stat_result | None  # None: the ledger does not exist yet (create)
-    text: str
-    doc: dict[str, Any]
-    member: Member | None
+class _Snapshot:
+    """The ledger as read under the lock. ``text`` and ``doc`` are computed on first use:
+    an append needs neither when the parse of these bytes is reused (store_read.Parsed)."""
+
+    __slots__ = ("data", "stat", "member", "appendable", "path", "_text", "_doc")
+
+    def __init__(self, data: bytes, stat: os.stat_result | None, member: Member | None, *,
+                 appendable: bool = False, path: str = "", text: str | None = None,
+                 doc: dict[str, Any] | None = None):
+        self.data, self.stat, self.member, self.appendable, self.path = data, stat, member, appendable, path
+        self._text, self._doc = text, doc
+
+    def _parse(self) -> None:
+        self._text, self._doc = parse_toml(self.data, self.path)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._parse()
+        return self._text  # type: ignore[return-value]
+
+    @property
+    def doc(self) -> dict[str, Any]:
+        if self._doc is None:
+            self._parse()
+        return self._doc  # type: ignore[return-value]
 
 
 class _Plan(NamedTuple):
     new: bytes
-    expected: dict[str, Any]  # the parsed document the new bytes must equal
+    expected: dict[str, Any] | None  # the parsed document the new bytes must equal (None: see appended)
     prefix: bool  # True: the old bytes must stay an exact prefix
+    appended: tuple[int, list[dict[str, Any]]] | None = None  # (offset of the new block, its entries)
 
 
 def lock_path(ledger: Path) -> Path:
@@ -337,16 +363,13 @@ def _read_snapshot(path: Path, create: bool) -> _Snapshot:
                              "use `cep member enrol` to add a program.")
         if not path.parent.is_dir():
             raise UsageError(f"the ledgers folder {path.parent} does not exist; create it with `cep init {path.parent}`.")
-        return _Snapshot(b"", None, "", {}, None)
+        return _Snapshot(b"", None, None, path=str(path), text="", doc={})
     try:
         data, st = read_ledger_bytes(path)
     except FileNotFoundError:
         raise _missing_member(path) from None
-    text, doc = parse_toml(data, str(path))
-    member, problems = _build_member(text, doc, str(path))
-    if member is None:
-        raise DataError([p for p in problems if p.severity == "error"])
-    return _Snapshot(data, st, text, doc, member)
+    parsed = parsed_member(data, str(path))  # reuses the parse of exactly these bytes
+    return _Snapshot(data, st, parsed.member, appendable=parsed.appendable, path=str(path))
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -375,6 +398,13 @@ def _verify(path: Path, snap: _Snapshot, plan: _Plan) -> Member:
 
     if plan.prefix and not plan.new.startswith(snap.data):
         raise unsafe("the existing text would change")
+    if plan.appended is not None and snap.appendable and snap.member is not None:
+        return _verify_append(path, snap, plan, unsafe)
+    if plan.expected is None:  # an append to a ledger whose entries are not plain [[entries]] tables
+        assert plan.appended is not None
+        expected = dict(snap.doc)
+        expected["entries"] = list(snap.doc.get("entries", [])) + plan.appended[1]
+        plan = plan._replace(expected=expected)
     try:
         text, doc = parse_toml(plan.new, str(path))
     except DataError as e:
@@ -385,6 +415,43 @@ def _verify(path: Path, snap: _Snapshot, plan: _Plan) -> Member:
     if member is None:
         raise unsafe(next(p.message for p in problems if p.severity == "error"))
     return member
+
+
+def _verify_append(path: Path, snap: _Snapshot, plan: _Plan, unsafe: Callable[[str], WriteError]) -> Member:
+    """Verify an append without parsing the history again.
+
+    The old bytes parsed as a ledger whose entries are exactly its ``[[entries]]``
+    tables (``store_read.appendable``) and stay an exact prefix ending with a line
+    break; the new block alone must parse to exactly the intended entries and
+    nothing else. TOML forbids redefining anything, so the whole new file then reads
+    as the old document plus these entries at the end of the list; the entries are
+    checked like any read entry and numbered on the lines where they are written.
+    """
+    assert snap.member is not None and plan.appended is not None
+    start, intended = plan.appended
+    if start < len(snap.data) or not plan.new[:start].endswith(b"\n"):
+        raise unsafe("the new entries would not start on a line of their own")
+    block = plan.new[start:]
+    try:
+        btext, bdoc = parse_toml(block, str(path))
+    except DataError as e:
+        raise unsafe(f"the result would not parse: {e.problems[0].message}") from None
+    if not _same(bdoc, {"entries": intended}):
+        raise unsafe("the result would not read back as intended")
+    old = snap.member
+    n = len(old.entries)
+    lines = _entry_lines(btext, len(intended))
+    if lines is None:
+        raise unsafe("the new entries would not be plain [[entries]] tables")
+    base = plan.new.count(b"\n", 0, start)
+    added = []
+    for i, (raw, line) in enumerate(zip(bdoc["entries"], lines)):
+        vals, errs = check_entry_fields(raw)
+        if errs:
+            raise unsafe(errs[0][2])
+        added.append(Entry(index=n + i, source=Source(str(path), base + line), **vals))
+    return Member(id=old.id, name=old.name, path=old.path, enrolments=old.enrolments,
+                  entries=old.entries + tuple(added), schema=old.schema, extra=old.extra)
 
 
 def _commit(path: Path, snap: _Snapshot, new: bytes, member_id: str, fault: str | None) -> bool:
@@ -491,11 +558,28 @@ def _transact(path: Path, planner: Callable[[_Snapshot], _Plan], *, validate: Va
             plan = planner(snap)
             member = _verify(path, snap, plan)
             if _commit(path, snap, plan.new, member_id, fault):
+                # The next read of these bytes (the effect of `add`, the next report)
+                # reuses this parse instead of parsing the whole ledger again.
+                parsed = Parsed(plan.new, str(path), member, _still_appendable(snap, plan))
+                remember(parsed)
+                defer_cache(parsed, always=True)
                 return member
         raise WriteError(f"{path} kept changing while cepledger was writing it (is an editor saving it?); "
                          "close it and try again.")
     finally:
         lock.release()
+
+
+def _still_appendable(snap: _Snapshot, plan: _Plan) -> bool:
+    """Whether the written file keeps ``store_read.appendable`` (cheaply when we know)."""
+    if plan.appended is not None and snap.appendable:
+        return True  # plain [[entries]] tables added after plain [[entries]] tables
+    try:
+        text, doc = parse_toml(plan.new, str(snap.path))
+        entries = doc.get("entries")
+        return appendable(text, doc, len(entries) if type(entries) is list else 0)
+    except DataError:
+        return False
 
 
 # ----------------------------------------------------------------- byte surgery
@@ -559,11 +643,10 @@ def append_entries(path: Path, entries: list[dict[str, Any]], *, validate: Valid
             taken.add(eid)
             new_entries.append(fields)
         eol = _eol(snap.data)
-        block = (eol.decode()).join(render_entry(f) for f in new_entries)
-        new = _padded(snap.data, eol) + _as_eol(block, eol)
-        expected = dict(snap.doc)
-        expected["entries"] = list(snap.doc.get("entries", [])) + new_entries
-        return _Plan(new, expected, True)
+        block = "\n".join(render_entry(f) for f in new_entries)  # _as_eol gives every line the file's ending
+        head = _padded(snap.data, eol)
+        new = head + _as_eol(block, eol)
+        return _Plan(new, None, True, (len(head), new_entries))
 
     member = _transact(Path(path), plan, validate=validate, lock_timeout=lock_timeout)
     return list(member.entries[-len(prepared):])

@@ -1,0 +1,238 @@
+"""The parse cache and the in-process parse memo (store_read.parsed_member, cache.py) and
+the append verification that reuses them (store_write._verify_append).
+
+A reused parse must be exactly the parse of the same bytes; anything stale, corrupt or
+unwritable is ignored; an append verified without re-parsing the history must give the
+member a full parse of the new file gives.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cepledger import cache, store, store_read, store_write
+from cepledger.errors import WriteError
+
+HEAD = """\
+schema = 1
+
+[member]
+id = "big"
+name = "Big Ledger"
+
+[programs.cass-cep]
+since = 2015-09-01
+"""
+
+
+def big_text(n: int = 800, eol: str = "\n") -> str:
+    parts = [HEAD]
+    for i in range(n):
+        parts.append(
+            f'\n[[entries]]\nid = "e{i:05d}"\ndate = 20{15 + i % 11}-{1 + i % 12:02d}-{1 + i % 28:02d}\n'
+            f'activity = "live-webinar"\nhours = {1 + i % 3}.{i % 100:02d}\ntitle = "Webinar number {i} with a longer title"\n'
+            f'item = "webinar-{i}"\n' + ('cpsel = ["2A", 5]\nratings = { 1 = "meets" }\n' if i % 7 == 0 else "")
+            + ("verified = true\n" if i % 5 == 0 else "") + ("course = 4\n" if i % 9 == 0 else "")
+        )
+    text = "".join(parts)
+    return text.replace("\n", eol)
+
+
+@pytest.fixture(autouse=True)
+def fresh_memo(monkeypatch):
+    monkeypatch.delenv("CEPLEDGER_NO_CACHE", raising=False)
+    store_read.remember(None)  # type: ignore[arg-type]
+    store_read._PENDING = None
+    yield
+    store_read.remember(None)  # type: ignore[arg-type]
+    store_read._PENDING = None  # nothing left to write into another test's folder at exit
+
+
+def full_parse(path: Path):
+    return store_read.parse_member(path.read_bytes(), str(path))
+
+
+def no_parsing(monkeypatch) -> None:
+    def boom(*a, **k):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(store_read, "parse_toml", boom)
+    monkeypatch.setattr(store_write, "parse_toml", boom)
+
+
+def test_cold_and_warm_loads_are_identical(ledgers: Path, monkeypatch) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    assert path.stat().st_size >= store_read.CACHE_MIN_BYTES
+    cold = store.load_member(path)
+    assert not list((ledgers / ".cepledger" / "cache").glob("p-big.bin"))  # written at exit
+    store_read.flush_cache()
+    assert list((ledgers / ".cepledger" / "cache").glob("p-big.bin"))
+    store_read.remember(None)  # type: ignore[arg-type]
+    with monkeypatch.context() as m:
+        no_parsing(m)
+        warm = store.load_member(path)  # from the cache file
+    assert warm == cold == full_parse(path)
+    assert repr(warm) == repr(cold)
+    assert [type(getattr(e, f)) for e in warm.entries for f in type(e).__slots__] == \
+        [type(getattr(e, f)) for e in cold.entries for f in type(e).__slots__]
+
+
+def test_small_ledgers_get_no_cache_file(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text(5))
+    store.load_member(path)
+    assert not (ledgers / ".cepledger").exists()
+
+
+def test_stale_cache_is_ignored_even_with_same_size_and_mtime(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.load_member(path)
+    store_read.flush_cache()
+    st = path.stat()
+    text = path.read_text().replace('name = "Big Ledger"', 'name = "Big Lodger"')
+    with open(path, "r+") as f:
+        f.write(text)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    store_read.remember(None)  # type: ignore[arg-type]
+    assert store.load_member(path).name == "Big Lodger"
+
+
+def test_corrupt_cache_is_ignored(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    want = store.load_member(path)
+    store_read.flush_cache()
+    (f,) = (ledgers / ".cepledger" / "cache").glob("p-*.bin")
+    data = f.read_bytes()
+    for bad in (data[:100], data[:-3] + b"xyz", b"garbage"):
+        f.write_bytes(bad)
+        store_read.remember(None)  # type: ignore[arg-type]
+        assert store.load_member(path) == want
+
+
+def test_wrong_shape_record_is_ignored(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    want = store.load_member(path)
+    data = path.read_bytes()
+    cache.put_parsed(path, data, ("not", "a", "ledger"))  # right bytes, nonsense content
+    store_read.remember(None)  # type: ignore[arg-type]
+    assert store.load_member(path) == want
+
+
+def test_unwritable_state_folder_is_fine(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    (ledgers / ".cepledger").write_text("in the way")
+    assert store.load_member(path) == full_parse(path)
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+@pytest.mark.parametrize("tail", ["", "# a last comment\n", "\n\n", "no-final-newline"])
+def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eol: str, tail: str, monkeypatch) -> None:
+    path = ledgers / "big.toml"
+    text = big_text(30, eol)
+    if tail == "no-final-newline":
+        text = text.rstrip("\r\n")
+    else:
+        text += tail.replace("\n", eol)
+    path.write_bytes(text.encode())
+    store.load_member(path)  # the memo now holds these bytes
+    with monkeypatch.context() as m:
+        calls = []
+        real = store_write.parse_toml
+
+        def counting(data, p):
+            calls.append(len(data))
+            return real(data, p)
+
+        m.setattr(store_write, "parse_toml", counting)
+        added = store.append_entries(path, [
+            {"date": date(2025, 10, 3), "activity": "live-webinar", "hours": Decimal("1.5"), "item": "w-x"},
+            {"date": date(2025, 10, 4), "activity": "professional-learning", "hours": 2, "cpsel": ["2A", 5],
+             "notes": 'a "quoted" note\nover two lines'},
+        ])
+        assert calls and max(calls) < 2000  # only the new block was parsed
+    assert path.read_bytes().startswith(text.encode())
+    full = full_parse(path)
+    assert list(full.entries[-2:]) == added
+    assert store.load_member(path) == full  # memo of the written bytes equals a full parse
+
+
+def test_append_to_odd_ledgers_still_takes_the_full_check(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(HEAD.replace("schema = 1\n", "schema = 1\nentries = []\n"))
+    assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
+    with pytest.raises(WriteError, match="inline"):
+        store.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
+    path.write_text(HEAD.replace('name = "Big Ledger"', 'name = "Big Ledger"\nnote = """\n[[entries]]\n"""')
+                    + '\n[[entries]]\ndate = 2025-01-01\nactivity = "live-webinar"\nhours = 1\n')
+    assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
+    (e,) = store.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
+    assert full_parse(path).entries[-1] == e
+
+
+def test_add_leaves_a_warm_cache_for_the_next_read(ledgers: Path, monkeypatch) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.load_member(path)
+    store.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
+    store.void_entry(path, "e00003", "twice")
+    store_read.flush_cache()
+    cached = list((ledgers / ".cepledger" / "cache").glob("p-*.bin"))
+    assert len(cached) == 1
+    want = full_parse(path)
+    store_read.remember(None)  # type: ignore[arg-type]
+    with monkeypatch.context() as m:
+        no_parsing(m)
+        assert store.load_member(path) == want  # from the cache file written after the void
+
+
+# ------------------------------------------------------------------ a very big ledger parsed in two processes
+
+
+def _split_case(n: int, tail: str = "", head: str = HEAD) -> bytes:
+    return (big_text(n).replace(HEAD, head) + tail).encode()
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_split_parse_equals_the_full_parse(bom: bytes) -> None:
+    if (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        pytest.skip("needs two CPUs and fork")
+    data = bom + _split_case(1200)
+    got = store_read._parse_split(data, "x/big.toml")
+    want = store_read.parse_member(data, "x/big.toml")
+    assert got is not None and got.appendable
+    assert got.member == want and repr(got.member) == repr(want)
+    assert [e.source.line for e in got.member.entries] == [e.source.line for e in want.entries]
+
+
+@pytest.mark.parametrize("tail, head", [
+    ('\n[programs.casc-butte]\nsince = 2024-09-03\n', HEAD),         # a table after the entries
+    ('\n[[entries]]\ndate = "2025-01-01"\nactivity = "x"\n', HEAD),   # an error to report with its line
+    ('\n[[entries]]\ndate = 2025-01-01\nactivity = "x"\n[member]\nid = "b"\n', HEAD),  # a redefinition
+    ("", HEAD.replace('name = "Big Ledger"', 'name = "Big Ledger"\nnote = """x"""')),
+    ("", HEAD.replace('name = "Big Ledger"', 'name = "Big Ledger"\nodd = [[1]]')),
+])
+def test_split_parse_gives_up_on_anything_unusual(tail: str, head: str) -> None:
+    data = _split_case(1200, tail, head)
+    assert store_read._parse_split(data, "x/big.toml") is None
+    try:  # and the usual parse decides
+        store_read.parse_member(data, "x/big.toml")
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def test_split_parse_through_load_member(ledgers: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_read, "SPLIT_MIN_BYTES", 1000)
+    path = ledgers / "big.toml"
+    path.write_bytes(_split_case(1200))
+    got = store.load_member(path)
+    assert got == full_parse(path)

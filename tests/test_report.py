@@ -1,0 +1,71 @@
+"""cep report: an audit-ready annual report in Markdown or one self-contained HTML file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cli_helpers import JDOE, MLEE, cep, make_ledgers
+
+
+@pytest.fixture
+def ledgers(tmp_path):
+    folder = make_ledgers(tmp_path, jdoe=JDOE, mlee=MLEE)
+    (folder / "certs").mkdir()
+    (folder / "certs" / "fall.pdf").write_bytes(b"fall certificate")
+    assert cep(folder, "add", "jdoe", "verifiable-self-directed", "2", "--evidence", "certs/fall.pdf",
+               "--date", "2026-01-02").exit_code == 0
+    assert cep(folder, "reflect", "jdoe", "-a", "Peer cohorts", "-a", "Coaching", "-a", "Small wins <b>",
+               "-a", "Outside experts").exit_code == 0
+    return folder
+
+
+def test_markdown_report_has_every_part(ledgers, tmp_path):
+    out = tmp_path / "r.md"
+    r = cep(ledgers, "report", "jdoe", "--year", "2025", "-o", str(out))
+    assert r.exit_code == 0, r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "Jane Doe (jdoe)" in text and "`cass-cep`" in text and "2025-09-01 to 2026-08-31" in text
+    assert "| 2025-11-12 | a00002 | live-webinar | webinar-1 | 4 | 3 | A4 live-webinar: at most 3 per webinar (clipped 1) |" in text
+    assert "| annual-credits | 30 | 29.5 | 0.5 | 2026-08-31 | no |" in text
+    assert hashlib.sha256(b"fall certificate").hexdigest() in text
+    assert "Peer cohorts" in text and "theory of change" in text
+
+
+def test_html_report_is_self_contained_and_escaped(ledgers, tmp_path):
+    out = tmp_path / "r.html"
+    assert cep(ledgers, "report", "jdoe", "--year", "2025-26", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<svg" in page and "@media print" in page
+    assert not re.search(r"(src|href)=\"?https?:", page) and "<script" not in page and "<link" not in page
+    assert hashlib.sha256(b"fall certificate").hexdigest() in page
+    assert "Small wins &lt;b&gt;" in page
+    assert "A4 live-webinar" in page
+
+
+def test_casc_report_and_bad_suffix(ledgers, tmp_path):
+    out = tmp_path / "m.html"
+    assert cep(ledgers, "report", "mlee", "--year", "2025", "-o", str(out)).exit_code == 0
+    assert "coaching-hours" in out.read_text(encoding="utf-8")
+    r = cep(ledgers, "report", "mlee", "--year", "2025", "-o", str(tmp_path / "m.pdf"))
+    assert r.exit_code == 2 and ".html or .md" in r.stderr
+
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+def test_the_html_renders_in_a_real_browser(ledgers, tmp_path):
+    out = tmp_path / "r.html"
+    assert cep(ledgers, "report", "jdoe", "--year", "2025", "-o", str(out)).exit_code == 0
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1000,1400",
+                    out.as_uri()], check=True, timeout=120, capture_output=True)
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
