@@ -120,6 +120,25 @@ def _read_record(path: Path) -> Any:
         return None
 
 
+
+def ignore_in_git(base: Path) -> None:
+    """Write ``base/.gitignore`` (``*``) once, so locks and caches never get committed.
+
+    Created exclusively and without following links; a failure is harmless.
+    """
+    gitignore = base / ".gitignore"
+    if os.path.lexists(gitignore):
+        return
+    try:
+        fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            os.write(fd, b"# cepledger locks and caches: never commit this folder\n*\n")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
 def _ensure_dir(ledgers: Path) -> Path | None:
     base = Path(ledgers) / STATE_DIR
     folder = base / CACHE_DIR
@@ -131,16 +150,7 @@ def _ensure_dir(ledgers: Path) -> Path | None:
                 pass
             if not os.path.isdir(d) or os.path.islink(d):
                 return None
-        gitignore = base / ".gitignore"
-        if not os.path.lexists(gitignore):
-            try:
-                fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-                try:
-                    os.write(fd, b"# cepledger locks: never commit this folder\n*\n")
-                finally:
-                    os.close(fd)
-            except OSError:
-                pass
+        ignore_in_git(base)
         return folder
     except OSError:
         return None

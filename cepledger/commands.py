@@ -474,14 +474,7 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
             render.write_csv(render.STATUS_CSV_HEADER, [row for _, rws in items for row in rws], env.out)
         short = check and not all(met for met, _ in items)
         return _report_problems(env, problems, 1 if short else 0)
-    for path in track(paths, env.err, "summary"):
-        try:
-            member = store.load_member(path)
-            results = evaluate(env, member, year_n, program=program)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        rows.extend((member, pr) for pr in results)
+    summary_rows(env, paths, year_n, program, rows, problems)
     if fmt == "json":
         render.write_json([render.program_json(pr, member=m.id) for m, pr in rows], env.out)
     elif fmt == "csv":
@@ -611,3 +604,22 @@ def complete_programs(ledgers: Path, incomplete: str) -> list[str]:
         return [p for p in registry.enrollable() if p.startswith(incomplete)]
     except Exception:
         return []
+
+
+def summary_rows(env: Env, paths, year: int | None, program: str | None,
+                 rows: list, problems: list) -> None:
+    """Evaluate each ledger in ``paths``: (member, result) pairs into ``rows``; load problems into ``problems``.
+
+    A ledger that does not load is reported, not fatal: the others still count.
+    """
+    from . import store
+    from .progress import track
+
+    for path in track(paths, env.err, "summary"):
+        try:
+            member = store.load_member(path)
+            results = evaluate(env, member, year, program=program)
+        except DataError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.extend((member, pr) for pr in results)

@@ -366,22 +366,13 @@ def run_status_md(env: Env, member_id: str, year: str | None = None, program: st
 
 def run_summary_md(env: Env, year: str | None = None, program: str | None = None, check: bool = False) -> int:
     from . import store
-    from .commands import _report_problems, check_program_filter, evaluate
-    from .errors import DataError
-    from .progress import track
+    from .commands import _report_problems, check_program_filter, summary_rows
     from .render_md import summary_markdown
 
     year_n = parse_year_option(year)
     check_program_filter(env, None, program)
     rows, problems = [], []
-    for path in track(store.member_files(env.ledgers), env.err, "summary"):
-        try:
-            member = store.load_member(path)
-            results = evaluate(env, member, year_n, program=program)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        rows.extend((member, pr) for pr in results)
+    summary_rows(env, store.member_files(env.ledgers), year_n, program, rows, problems)
     env.out.write(summary_markdown(rows))
     short = check and not all(pr.met for _, pr in rows)
     return _report_problems(env, problems, 1 if short else 0)

@@ -283,16 +283,9 @@ def _state_dir(folder: Path) -> Path:
             pass
         if not stat.S_ISDIR(os.lstat(d).st_mode):  # a symlink here could move the lock elsewhere
             raise WriteError(f"{d} is not a plain folder; remove it and try again.")
-    gitignore = base / ".gitignore"
-    if not os.path.lexists(gitignore):
-        try:
-            fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
-            try:
-                os.write(fd, b"# cepledger locks: never commit this folder\n*\n")
-            finally:
-                os.close(fd)
-        except FileExistsError:
-            pass
+    from .cache import ignore_in_git
+
+    ignore_in_git(base)
     return locks
 
 
