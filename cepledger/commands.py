@@ -257,12 +257,7 @@ def run_member_list(env: Env, fmt: str) -> int:
     from . import store
 
     check_format(fmt)
-    members, problems = [], []
-    for path in store.member_files(env.ledgers):
-        try:
-            members.append(store.load_member(path))
-        except DataError as exc:
-            problems.extend(exc.problems)
+    members, problems = load_all_members(env)
     if fmt == "json":
         render.write_json([render.member_json(m) for m in members], env.out)
     elif fmt == "csv":
@@ -623,3 +618,16 @@ def summary_rows(env: Env, paths, year: int | None, program: str | None,
             problems.extend(exc.problems)
             continue
         rows.extend((member, pr) for pr in results)
+
+
+def load_all_members(env: Env) -> tuple[list[Member], list[Problem]]:
+    """Every ledger in the folder that loads, and the problems of those that do not."""
+    from . import store
+
+    members, problems = [], []
+    for path in store.member_files(env.ledgers):
+        try:
+            members.append(store.load_member(path))
+        except DataError as exc:
+            problems.extend(exc.problems)
+    return members, problems

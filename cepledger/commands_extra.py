@@ -170,8 +170,7 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
 
 def run_verify(env: Env, member_id: str | None = None, fmt: str = "table") -> int:
     """Exit 1 when an evidence file is missing or changed (like ``--check``), else 0."""
-    from . import store
-    from .errors import DataError
+    from .commands import load_all_members
     from .evidence import verify_member
 
     _check_plain_format(fmt)
@@ -179,12 +178,7 @@ def run_verify(env: Env, member_id: str | None = None, fmt: str = "table") -> in
         members = [load_member(env, member_id)[1]]
         problems = []
     else:
-        members, problems = [], []
-        for path in store.member_files(env.ledgers):
-            try:
-                members.append(store.load_member(path))
-            except DataError as exc:
-                problems.extend(exc.problems)
+        members, problems = load_all_members(env)
     checks = [c for m in members for c in verify_member(m, env.ledgers)]
     if fmt == "json":
         render.write_json([

@@ -205,13 +205,9 @@ def _evidence_fields(ledgers: Path, evidence: str) -> dict[str, str]:
 
 
 def _sha256(path: Path) -> str:
-    import hashlib
+    from .evidence import sha256_file  # the one hashing routine, shared with `cep verify`
 
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return sha256_file(path)
 
 
 _OPTION_OF = {"hours": "an amount", "ratings": "--rating STANDARD=LEVEL"}
