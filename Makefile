@@ -28,9 +28,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the package metadata changes; the install is editable, so
-# source edits need nothing.
+# source edits need nothing. "compat" mode puts the checkout on sys.path with a .pth
+# line instead of an import hook, which costs every Python start 13 ms; the bytecode
+# is compiled once, as a regular install would (PYTHONDONTWRITEBYTECODE may be set).
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]'
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e '.[test]' --config-settings editable_mode=compat
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m compileall -q cepledger
 	touch $@
 
 run: $(STAMP)

@@ -904,7 +904,22 @@ class Bench:
         assert self.cep
         return [*self.cep, *args]
 
+    def compile_bytecode(self) -> None:
+        """Compile cepledger's bytecode, as ``pip install`` does for a regular install.
+
+        An editable install leaves compiling to the first import, which writes nothing
+        when PYTHONDONTWRITEBYTECODE is set: every run would then compile every module
+        again (about 40 ms), which no installed copy ever does.
+        """
+        code = ("import compileall, os, cepledger; "
+                "raise SystemExit(0 if compileall.compile_dir(os.path.dirname(cepledger.__file__), quiet=1) else 1)")
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        done = subprocess.run([self.python, "-c", code], env=env, capture_output=True)
+        if done.returncode != 0:
+            self.notes.append("could not compile cepledger's bytecode; start-up figures include compiling")
+
     def prepare(self) -> None:
+        self.compile_bytecode()
         plan = dataset_plan(self.quick)
         print(f"data sets in {self.data_dir} ...", flush=True)
         for name, params in plan.items():

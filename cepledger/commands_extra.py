@@ -7,7 +7,7 @@ Same shape as ``commands.py``: ``run_<command>(env, ...) -> exit code``, plain v
 
 from __future__ import annotations
 
-import dataclasses
+from .record import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
@@ -114,7 +114,7 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
     trial = None
     if what_if is not None:
         trial = what_if_entry(env, member, programs, what_if)
-        member = dataclasses.replace(member, entries=(*member.entries, trial))
+        member = replace(member, entries=(*member.entries, trial))
     plans = []
     results = []
     for prog in programs:

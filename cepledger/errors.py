@@ -6,10 +6,10 @@ on stderr (SPEC.md, "Exit codes").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Problem:
     """One finding about a data file: ``path:line: message`` with a stable code.
 

@@ -8,7 +8,7 @@ the ledgers folder first, then as given) and reports what is missing or changed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from .record import record
 from pathlib import Path
 
 from .model import Entry, Member
@@ -33,7 +33,7 @@ def locate(ledgers: Path, evidence: str) -> Path | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceCheck:
     member: str
     entry: Entry

@@ -9,7 +9,7 @@ not clip are listed too, with their room. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 from decimal import Decimal
 
 from .calc import allocate
@@ -17,7 +17,7 @@ from .model import ZERO, Entry, EntryResult, Member, Period
 from .periods import program_period, reporting_year
 
 
-@dataclass(frozen=True)
+@record
 class CapStep:
     """One cap an entry met: its rule code, the room earlier entries left, what it clipped."""
 
@@ -32,7 +32,7 @@ class CapStep:
     earlier: tuple[EntryResult, ...] = ()  # the earlier entries that used this cap
 
 
-@dataclass(frozen=True)
+@record
 class Explanation:
     """One program's account of one entry."""
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -27,11 +27,11 @@ ALIASES = {"hours": "amount", "credits": "amount", "day": "date", "name": "title
 MAX_ROWS = 100_000
 
 
-@dataclass
+@record(frozen=False)
 class ImportPlan:
-    new: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (CSV line, entry fields)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (CSV line, why)
-    problems: list[Problem] = field(default_factory=list)
+    new: list[tuple[int, dict[str, Any]]] = factory(list)  # (CSV line, entry fields)
+    skipped: list[tuple[int, str]] = factory(list)  # (CSV line, why)
+    problems: list[Problem] = factory(list)
 
 
 def parse_maps(maps: Sequence[str]) -> dict[str, str]:

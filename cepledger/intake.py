@@ -9,7 +9,7 @@ writes a file; ``today`` and the ledgers folder are passed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .record import record
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -35,7 +35,7 @@ def choices_hint(value: str, choices: Sequence[str]) -> str:
     return f"{did_you_mean(value, choices)}choose one of: {', '.join(choices)}"
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """One program that counts a new entry: the program and its rules for the activity."""
 

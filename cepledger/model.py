@@ -7,14 +7,14 @@ Nothing here does I/O or reads the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import factory, record
 from datetime import date
 from decimal import Decimal
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Where a record was read from (1-based line; 0 when unknown)."""
 
@@ -22,7 +22,7 @@ class Source:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     """One ``[[entries]]`` table of a member ledger.
 
@@ -60,7 +60,7 @@ class Entry:
         return dict(self.ratings)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Enrolment:
     """``[programs.<id>]``: when the member entered a program."""
 
@@ -70,7 +70,7 @@ class Enrolment:
     employed_since: date | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Member:
     """A parsed member ledger: identity, enrolments and entries in file order."""
 
@@ -95,7 +95,7 @@ class Member:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Period:
     """A reporting period: inclusive ``start``..``end``.
 
@@ -115,7 +115,7 @@ class Period:
 # ---------------------------------------------------------------- results
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Clip:
     """One cap that reduced an entry's counted amount (for ``add`` and ``explain``).
 
@@ -133,7 +133,7 @@ class Clip:
     clipped: Decimal
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EntryResult:
     """What one entry claimed and what counted after every cap, in counting order."""
 
@@ -143,7 +143,7 @@ class EntryResult:
     clips: tuple[Clip, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ActivityTotal:
     activity: str
     claimed: Decimal
@@ -151,7 +151,7 @@ class ActivityTotal:
     clips: tuple[str, ...] = ()  # descriptions of the caps that clipped any entry
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RequirementResult:
     """One requirement evaluated for one period (SPEC.md ``requirements[]``)."""
 
@@ -172,7 +172,7 @@ class RequirementResult:
         return max(ZERO, self.required - self.earned)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ProgramResult:
     """One program's standing for one period (SPEC.md ``programs[]``)."""
 
@@ -187,15 +187,15 @@ class ProgramResult:
     carried_in: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberStatus:
     member: Member
-    programs: tuple[ProgramResult, ...] = field(default_factory=tuple)
+    programs: tuple[ProgramResult, ...] = factory(tuple)
 
 
 # ---------------------------------------------------------------- fast construction (the read path)
 #
-# A frozen dataclass's __init__ sets every field through object.__setattr__ (about 3 µs
+# A frozen record's __init__ sets every field through object.__setattr__ (about 3 µs
 # for an Entry); reading a 100,000-entry ledger builds 100,000 of them. ``new_entry`` and
 # ``new_source`` build the very same frozen objects through a plain twin class with the
 # same slots, then give the object its real class (about 0.5 µs). Positional arguments

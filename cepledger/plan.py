@@ -13,7 +13,7 @@ suggested. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from .record import record
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
@@ -23,7 +23,7 @@ from .periods import reporting_year
 NO_CAP_ENTRY = Decimal(1000)  # the most one entry may claim (intake.MAX_AMOUNT)
 
 
-@dataclass(frozen=True)
+@record
 class Suggestion:
     activity: str
     code: str
@@ -32,7 +32,7 @@ class Suggestion:
     why: str  # the cap that limits it, in words
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """One unmet requirement: what is left, by when, the weekly pace, and suggestions."""
 

@@ -11,7 +11,7 @@ on screen and on paper. Pure apart from hashing the evidence files; ``today`` is
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from .model import Entry, EntryResult, Member, ProgramResult
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceRow:
     entry: Entry
     state: str  # ok | missing | changed | no-checksum
@@ -27,21 +27,21 @@ class EvidenceRow:
     actual: str | None
 
 
-@dataclass(frozen=True)
+@record
 class ProgramSection:
     result: ProgramResult
     rules: object
     entries: tuple[EntryResult, ...]
 
 
-@dataclass
+@record(frozen=False)
 class Report:
     member: Member
     year_label: str
     today: date
-    programs: list[ProgramSection] = field(default_factory=list)
-    evidence: list[EvidenceRow] = field(default_factory=list)
-    reflections: list[tuple[Entry, list[tuple[str, str]]]] = field(default_factory=list)
+    programs: list[ProgramSection] = factory(list)
+    evidence: list[EvidenceRow] = factory(list)
+    reflections: list[tuple[Entry, list[tuple[str, str]]]] = factory(list)
 
 
 def rule_applied(er: EntryResult, program) -> str:

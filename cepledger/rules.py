@@ -10,11 +10,14 @@ values (``Problem`` with path, line and a stable code), never printed here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
+if TYPE_CHECKING:
+    from typing import Any
 
 from .errors import DataError, Problem, UsageError
 
@@ -28,7 +31,7 @@ REQUIREMENT_KINDS = ("total", "count", "distinct", "coverage", "ratings", "deadl
 SCOPES = ("period", "program", "window", "enrolment")
 
 
-@dataclass(frozen=True)
+@record
 class FieldSpec:
     """One allowed key of a rule-file table: its type, whether required, and what it means."""
 
@@ -123,7 +126,7 @@ BUILTIN_ACTIVITIES: dict[str, dict[str, Any]] = {
 # ------------------------------------------------------------------ the model of a program
 
 
-@dataclass(frozen=True)
+@record
 class PeriodRule:
     kind: str = "annual"
     years: int = 1
@@ -133,7 +136,7 @@ class PeriodRule:
     prorate_first_year: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Activity:
     id: str
     code: str = ""
@@ -154,7 +157,7 @@ class Activity:
         return f"{self.id}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@dataclass(frozen=True)
+@record
 class Group:
     id: str
     activities: tuple[str, ...]
@@ -169,7 +172,7 @@ class Group:
         return f"{' + '.join(self.activities)}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@dataclass(frozen=True)
+@record
 class Requirement:
     id: str
     kind: str
@@ -192,7 +195,7 @@ class Requirement:
         return self.cover or ()
 
 
-@dataclass(frozen=True)
+@record
 class Program:
     id: str
     name: str
@@ -201,10 +204,10 @@ class Program:
     activities: dict[str, Activity]
     groups: tuple[Group, ...]
     requirements: tuple[Requirement, ...]
-    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
-    tags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    catalogues: dict[str, dict[str, str]] = factory(dict)
+    tags: dict[str, dict[str, Any]] = factory(dict)
     levels: tuple[str, ...] = ()
-    level_aliases: dict[str, str] = field(default_factory=dict)
+    level_aliases: dict[str, str] = factory(dict)
     path: str = ""
     jurisdiction: str = ""
     abstract: bool = False
@@ -257,12 +260,12 @@ def fmt_amount(value: Decimal | None) -> str:
 # ------------------------------------------------------------------ registry
 
 
-@dataclass
+@record(frozen=False)
 class Registry:
     """Every known program by id, and the problems found while loading them."""
 
-    programs: dict[str, Program] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    programs: dict[str, Program] = factory(dict)
+    problems: list[Problem] = factory(list)
 
     def get(self, program_id: str) -> Program:
         prog = self.programs.get(program_id)

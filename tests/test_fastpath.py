@@ -278,13 +278,13 @@ def test_quick_entry_agrees_with_the_full_checks(raw, when, activity) -> None:
 
 
 def test_fast_constructors_build_real_frozen_records() -> None:
-    import dataclasses
+    from cepledger.record import FrozenError, replace
 
     src = new_source("p", 3)
     e = new_entry(1, _date(2025, 1, 1), "a", src, None, None, None, None, None, (), (), None, None, None, None, None, ())
     assert type(e) is Entry and type(src) is Source
     assert e == Entry(index=1, date=_date(2025, 1, 1), activity="a", source=Source("p", 3))
     assert hash(e) == hash(Entry(index=1, date=_date(2025, 1, 1), activity="a", source=Source("p", 3)))
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(FrozenError):
         e.activity = "b"  # type: ignore[misc]
-    assert dataclasses.replace(e, index=2).index == 2
+    assert replace(e, index=2).index == 2
