@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +33,7 @@ class _Intake:
 intake = _Intake()
 from .errors import CepError, DataError, Problem, UsageError
 from .model import Member, ProgramResult
+from .record import factory, record
 
 FORMATS = ("table", "json", "csv")
 
@@ -257,8 +257,6 @@ def _ledgers_exist(env: Env) -> None:
 
 
 def run_member_list(env: Env, fmt: str) -> int:
-    from . import store
-
     check_format(fmt)
     members, problems = load_all_members(env)
     if fmt == "json":

@@ -7,7 +7,6 @@ Same shape as ``commands.py``: ``run_<command>(env, ...) -> exit code``, plain v
 
 from __future__ import annotations
 
-from .record import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
@@ -16,6 +15,7 @@ from . import render
 from .commands import Env, load_member, member_programs, parse_year_option, year_for
 from .errors import UsageError
 from .model import Entry, Member, Source
+from .record import replace
 
 PLAIN_FORMATS = ("table", "json")
 
@@ -64,7 +64,6 @@ def what_if_entry(env: Env, member: Member, programs: list, text: str) -> Entry:
     any order; the date defaults to today. Checked like ``cep add`` checks its options.
     """
     from . import intake
-    from .dates import parse_date
 
     words = text.split()
     if not words:

@@ -8,10 +8,10 @@ the ledgers folder first, then as given) and reports what is missing or changed.
 from __future__ import annotations
 
 import hashlib
-from .record import record
 from pathlib import Path
 
 from .model import Entry, Member
+from .record import record
 
 OK, MISSING, CHANGED, UNRECORDED = "ok", "missing", "changed", "no-checksum"
 

@@ -9,12 +9,12 @@ not clip are listed too, with their room. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from .record import record
 from decimal import Decimal
 
 from .calc import allocate
 from .model import ZERO, Entry, EntryResult, Member, Period
 from .periods import program_period, reporting_year
+from .record import record
 
 
 @record

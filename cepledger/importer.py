@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any, Callable, Sequence
 
 from .errors import CepError, Problem, UsageError
 from .model import Entry, Member
+from .record import factory, record
 
 FIELDS = ("date", "activity", "amount", "title", "item", "course", "cpsel", "evidence", "notes")
 ALIASES = {"hours": "amount", "credits": "amount", "day": "date", "name": "title", "description": "title",

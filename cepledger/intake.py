@@ -9,7 +9,6 @@ writes a file; ``today`` and the ledgers folder are passed in.
 
 from __future__ import annotations
 
-from .record import record
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Sequence
 from . import render
 from .errors import UsageError
 from .model import Entry, Member, ProgramResult
+from .record import record
 
 MAX_AMOUNT = Decimal(1000)
 

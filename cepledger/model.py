@@ -7,9 +7,10 @@ Nothing here does I/O or reads the clock.
 
 from __future__ import annotations
 
-from .record import factory, record
 from datetime import date
 from decimal import Decimal
+
+from .record import factory, record
 
 ZERO = Decimal(0)
 

@@ -13,12 +13,12 @@ suggested. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from .record import record
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
 from .model import ZERO, ProgramResult, RequirementResult
 from .periods import reporting_year
+from .record import record
 
 NO_CAP_ENTRY = Decimal(1000)  # the most one entry may claim (intake.MAX_AMOUNT)
 

@@ -11,12 +11,12 @@ on screen and on paper. Pure apart from hashing the evidence files; ``today`` is
 from __future__ import annotations
 
 import html
-from .record import factory, record
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 from .model import Entry, EntryResult, Member, ProgramResult
+from .record import factory, record
 
 
 @record

@@ -10,8 +10,6 @@ values (``Problem`` with path, line and a stable code), never printed here.
 from __future__ import annotations
 
 import re
-from .record import factory, record
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .errors import DataError, Problem, UsageError
+from .record import factory, record
 
 PACKAGE_PROGRAMS = Path(__file__).with_name("programs")
 FORMAT_VERSION = 1
