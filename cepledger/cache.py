@@ -12,7 +12,11 @@ protected by a checksum, so a truncated or corrupt file is simply ignored:
   the mtime is still noticed.
 * **parse cache** (``p-<member>.bin``): a parsed ledger as primitive tuples (dates as
   ordinals, Decimals as text), valid only for the exact bytes it was parsed from
-  (compared by digest). ``add`` and ``void`` refresh it after a successful write.
+  (compared by digest). ``void`` refreshes it after a successful write; ``add`` writes
+  an **append record** (``a-<member>.bin``) instead: "the bytes with this digest are
+  the bytes of that ``p-`` record plus an appended block holding these entries", a
+  few hundred bytes instead of the whole parse, valid only while the ``p-`` record it
+  names is still there with that digest.
 
 Any error while reading a record means "no cache"; any error while writing one is
 swallowed (a read-only ledgers folder just means no cache). Nothing here changes what
@@ -159,13 +163,13 @@ def _ensure_dir(ledgers: Path) -> Path | None:
         return None
 
 
-def _write_record(ledgers: Path, name: str, record: tuple) -> None:
-    """Atomically store ``record`` as ``<cache>/<name>``; every error is ignored."""
+def _write_record(ledgers: Path, name: str, record: tuple) -> bool:
+    """Atomically store ``record`` as ``<cache>/<name>``; every error is ignored (False)."""
     tmp = None
     try:
         folder = _ensure_dir(ledgers)
         if folder is None:
-            return
+            return False
         payload = marshal.dumps((FORMAT, code_fingerprint(), *record))
         data = _HEADER + digest(payload) + payload
         tmp = folder / f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
@@ -178,8 +182,9 @@ def _write_record(ledgers: Path, name: str, record: tuple) -> None:
             os.close(fd)
         os.replace(tmp, folder / name)
         tmp = None
+        return True
     except Exception:  # noqa: BLE001 - best effort
-        pass
+        return False
     finally:
         if tmp is not None:
             try:
@@ -218,9 +223,36 @@ def get_parsed(path: Path, data: bytes) -> Any:
     return record[4]  # None: a "seen once" note (put_seen)
 
 
-def put_parsed(path: Path, data: bytes, primitive: Any) -> None:
+def put_parsed(path: Path, data: bytes, primitive: Any) -> bytes | None:
+    """Store the parse of ``data``; return the digest of ``data`` when it was written."""
     path = Path(path)
-    _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), digest(data), primitive))
+    data_digest = digest(data)
+    if _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), data_digest, primitive)):
+        return data_digest
+    return None
+
+
+def get_parsed_record(path: Path) -> tuple[bytes, Any] | None:
+    """``(digest of the bytes, primitive)`` of the member's ``p-`` record, whatever its bytes."""
+    path = Path(path)
+    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
+    if record is None or len(record) != 5 or record[2] != str(path) or record[4] is None:
+        return None
+    return record[3], record[4]
+
+
+def get_appended(path: Path, data_digest: bytes) -> tuple[bytes, Any] | None:
+    """``(digest of the base bytes, appended part)`` when the append record is for exactly these bytes."""
+    path = Path(path)
+    record = _read_record(cache_dir(path.parent) / f"a-{path.name[:-5]}.bin")
+    if record is None or len(record) != 6 or record[2] != str(path) or record[3] != data_digest:
+        return None
+    return record[4], record[5]
+
+
+def put_appended(path: Path, data: bytes, base_digest: bytes, appended: Any) -> None:
+    path = Path(path)
+    _write_record(path.parent, f"a-{path.name[:-5]}.bin", (str(path), digest(data), base_digest, appended))
 
 
 def put_seen(path: Path, data: bytes) -> None:

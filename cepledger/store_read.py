@@ -12,6 +12,7 @@ Every problem found in a file is collected (with a stable code) before one
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import re
 import stat
@@ -31,6 +32,8 @@ try:  # the compiled wheel is ~3x faster than the pure-Python stdlib parser
     import tomli as _toml
 except ImportError:  # pragma: no cover - depends on the environment
     import tomllib as _toml  # type: ignore[no-redef]
+
+import cepledger as _package
 
 from . import fastread
 
@@ -316,19 +319,37 @@ def parsed_member(data: bytes, path: str, *, use_cache: bool = True) -> Parsed:
     if last is not None and last.path == path and last.data == data:
         return last
     big = use_cache and len(data) >= CACHE_MIN_BYTES
-    parsed = None
-    if big:
-        parsed = _from_cache(data, path)
-    if parsed is None:
-        text, doc = parse_toml(data, path)
-        member, problems = _build_member(text, doc, path)
-        if member is None:
-            raise DataError([p for p in problems if p.severity == "error"])
-        parsed = Parsed(data, path, member, appendable(text, doc, len(member.entries)))
+    # Reading builds a few objects per entry and frees none of them: the cyclic garbage
+    # collector would walk them again and again (a third of the time of a 100k-entry
+    # read) to find nothing, so it pauses meanwhile.
+    pause = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        parsed = None
         if big:
-            defer_cache(parsed)
+            parsed = _from_cache(data, path)
+        if parsed is None:
+            text, doc = parse_toml(data, path)
+            member, problems = _build_member(text, doc, path)
+            if member is None:
+                raise DataError([p for p in problems if p.severity == "error"])
+            parsed = Parsed(data, path, member, appendable(text, doc, len(member.entries)))
+            if big:
+                defer_cache(parsed)
+    finally:
+        if pause:
+            if _package.FREEZE_AFTER_READ:  # else the collector's next passes walk them all again
+                gc.freeze()
+            gc.enable()
     _LAST = parsed
     return parsed
+
+
+def _entry_prim(e: Entry) -> tuple:
+    return (e.index, e.date.toordinal(), e.activity, e.source.line, e.id, None if e.hours is None else str(e.hours),
+            e.title, e.item, e.course, e.cpsel, e.ratings, e.evidence, e.evidence_sha256, e.notes, e.verified,
+            e.void, e.extra)
 
 
 def _to_primitive(p: Parsed) -> tuple:
@@ -337,13 +358,7 @@ def _to_primitive(p: Parsed) -> tuple:
         (e.program, e.since.toordinal(), e.source.line, None if e.employed_since is None else e.employed_since.toordinal())
         for e in m.enrolments
     )
-    entries = tuple(
-        (e.index, e.date.toordinal(), e.activity, e.source.line, e.id, None if e.hours is None else str(e.hours),
-         e.title, e.item, e.course, e.cpsel, e.ratings, e.evidence, e.evidence_sha256, e.notes, e.verified,
-         e.void, e.extra)
-        for e in m.entries
-    )
-    return (m.id, m.name, m.schema, m.extra, p.appendable, enrolments, entries)
+    return (m.id, m.name, m.schema, m.extra, p.appendable, enrolments, tuple(map(_entry_prim, m.entries)))
 
 
 def _from_primitive(prim: tuple, data: bytes, path: str) -> Parsed:
@@ -366,16 +381,64 @@ def _from_primitive(prim: tuple, data: bytes, path: str) -> Parsed:
     return Parsed(data, path, member, bool(can_append))
 
 
+# What the parse cache holds for a ledger, as far as this process knows:
+# path -> (the bytes, digest of the bytes of its p- record, entries of its append record).
+_KNOWN: dict[str, tuple[bytes, bytes, tuple]] = {}
+APPEND_RECORD_MAX = 1000  # entries; beyond that `add` stores the whole parse again
+
+
 def _from_cache(data: bytes, path: str) -> Parsed | None:
+    """The parse of ``data`` from the ``p-`` record, or from it plus the append record."""
     try:
         from . import cache
 
         if not cache.enabled():
             return None
-        prim = cache.get_parsed(Path(path), data)
-        return None if prim is None else _from_primitive(prim, data, path)
+        found = cache.get_parsed_record(Path(path))
+        if found is None:
+            return None
+        base_digest, prim = found
+        appended: tuple = ()
+        data_digest = cache.digest(data)
+        if data_digest != base_digest:
+            app = cache.get_appended(Path(path), data_digest)
+            if app is None or app[0] != base_digest:
+                return None
+            appended, can_append = app[1]
+            mid, name, schema, extra, _, enrolments, entries = prim
+            if type(appended) is not tuple or len(appended) > APPEND_RECORD_MAX:
+                return None
+            prim = (mid, name, schema, extra, can_append, enrolments, entries + appended)
+        parsed = _from_primitive(prim, data, path)
+        _KNOWN[path] = (data, base_digest, appended)
+        return parsed
     except Exception:  # noqa: BLE001 - a bad cache record is no cache
         return None
+
+
+def cache_append(parsed: Parsed, old_data: bytes, added: tuple[Entry, ...]) -> bool:
+    """After ``added`` were appended to ``old_data`` (giving ``parsed``), file the new parse
+    as an append record, when the cache holds the parse of ``old_data``; else False
+    (the caller stores the whole parse). A few hundred bytes instead of the whole ledger."""
+    known = _KNOWN.get(parsed.path)
+    if known is None or known[0] != old_data:
+        return False
+    appended = known[2] + tuple(map(_entry_prim, added))
+    if len(appended) > APPEND_RECORD_MAX:
+        return False
+    try:
+        from . import cache
+
+        if not cache.enabled():
+            return False
+        cache.put_appended(Path(parsed.path), parsed.data, known[1], (appended, parsed.appendable))
+    except Exception:  # noqa: BLE001 - best effort, as every cache write
+        return False
+    _KNOWN[parsed.path] = (parsed.data, known[1], appended)
+    global _PENDING
+    if _PENDING is not None and _PENDING[0].path == parsed.path:
+        _PENDING = None
+    return True
 
 
 CACHE_AT_ONCE_BYTES = 4 * 1024 * 1024
@@ -447,7 +510,9 @@ def store_in_cache(parsed: Parsed) -> None:
         from . import cache
 
         if cache.enabled():
-            cache.put_parsed(Path(parsed.path), parsed.data, _to_primitive(parsed))
+            stored = cache.put_parsed(Path(parsed.path), parsed.data, _to_primitive(parsed))
+            if stored is not None:
+                _KNOWN[parsed.path] = (parsed.data, stored, ())
     except Exception:  # noqa: BLE001
         pass
 

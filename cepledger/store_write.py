@@ -41,6 +41,7 @@ from .store_read import (
     _build_member,
     _entry_lines,
     appendable,
+    cache_append,
     parsed_member,
     defer_cache,
     remember,
@@ -555,7 +556,9 @@ def _transact(path: Path, planner: Callable[[_Snapshot], _Plan], *, validate: Va
                 # reuses this parse instead of parsing the whole ledger again.
                 parsed = Parsed(plan.new, str(path), member, _still_appendable(snap, plan))
                 remember(parsed)
-                defer_cache(parsed, always=True)
+                added = len(plan.appended[1]) if plan.appended is not None else 0
+                if not (added and cache_append(parsed, snap.data, member.entries[-added:])):
+                    defer_cache(parsed, always=True)
                 return member
         raise WriteError(f"{path} kept changing while cepledger was writing it (is an editor saving it?); "
                          "close it and try again.")

@@ -48,9 +48,11 @@ def fresh_memo(monkeypatch):
     monkeypatch.delenv("CEPLEDGER_NO_CACHE", raising=False)
     store_read.remember(None)  # type: ignore[arg-type]
     store_read._PENDING = None
+    store_read._KNOWN.clear()
     yield
     store_read.remember(None)  # type: ignore[arg-type]
     store_read._PENDING = None  # nothing left to write into another test's folder at exit
+    store_read._KNOWN.clear()
 
 
 def full_parse(path: Path):
@@ -193,3 +195,124 @@ def test_add_leaves_a_warm_cache_for_the_next_read(ledgers: Path, monkeypatch) -
     with monkeypatch.context() as m:
         no_parsing(m)
         assert store.load_member(path) == want  # from the cache file written after the void
+
+
+# ------------------------------------------------------------------ append records: `add` on a cached ledger
+
+
+def _new_process() -> None:
+    """Forget everything this process knows, as a new `cep` run would."""
+    store_read.flush_cache()
+    store_read.remember(None)  # type: ignore[arg-type]
+    store_read._KNOWN.clear()
+
+
+def _webinar(day: int) -> dict:
+    return {"date": date(2025, 10, day), "activity": "live-webinar", "hours": Decimal("1.5"), "item": f"w-{day}"}
+
+
+def test_add_on_a_cached_ledger_writes_only_an_append_record(ledgers: Path, monkeypatch) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.load_member(path)
+    _new_process()  # the p- record of the original bytes is written
+    folder = ledgers / ".cepledger" / "cache"
+    base = (folder / "p-big.bin").read_bytes()
+    for day in (3, 4, 5):  # three `cep add` runs, each starting from the cache
+        store.load_member(path)
+        store.append_entries(path, [_webinar(day)])
+        _new_process()
+        assert (folder / "p-big.bin").read_bytes() == base  # the big record is never rewritten
+        assert (folder / "a-big.bin").stat().st_size < len(base) // 20
+    want = full_parse(path)
+    with monkeypatch.context() as m:
+        no_parsing(m)
+        got = store.load_member(path)  # p- record + append record
+    assert got == want and repr(got) == repr(want)
+    assert [e.source.line for e in got.entries] == [e.source.line for e in want.entries]
+    assert [e.item for e in got.entries[-3:]] == ["w-3", "w-4", "w-5"]
+    store.append_entries(path, [_webinar(6)])  # and appending still works from that parse
+    assert store.load_member(path) == full_parse(path)
+
+
+def test_append_record_is_ignored_when_its_base_or_its_bytes_differ(ledgers: Path) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.load_member(path)
+    _new_process()
+    store.load_member(path)
+    store.append_entries(path, [_webinar(3)])
+    _new_process()
+    folder = ledgers / ".cepledger" / "cache"
+    record = (folder / "a-big.bin").read_bytes()
+    # the file edited by hand after the add: the record names other bytes
+    path.write_text(path.read_text().replace("Webinar number 7 ", "Webinar number seven "))
+    assert store.load_member(path) == full_parse(path)
+    _new_process()
+    # a new base record (written for the edited file): the old append record no longer applies
+    (folder / "a-big.bin").write_bytes(record)
+    assert store.load_member(path) == full_parse(path)
+    # a corrupt append record is no record
+    _new_process()
+    (folder / "a-big.bin").write_bytes(record[:-3] + b"xyz")
+    assert store.load_member(path) == full_parse(path)
+
+
+def test_add_without_a_cache_stores_the_whole_parse(ledgers: Path, monkeypatch) -> None:
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.append_entries(path, [_webinar(3)])
+    _new_process()
+    folder = ledgers / ".cepledger" / "cache"
+    assert (folder / "p-big.bin").exists() and not (folder / "a-big.bin").exists()
+    want = full_parse(path)
+    with monkeypatch.context() as m:
+        no_parsing(m)
+        assert store.load_member(path) == want
+
+
+def test_append_records_give_way_to_a_whole_parse_when_long(ledgers: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_read, "APPEND_RECORD_MAX", 2)
+    path = ledgers / "big.toml"
+    path.write_text(big_text())
+    store.load_member(path)
+    _new_process()
+    folder = ledgers / ".cepledger" / "cache"
+    base = (folder / "p-big.bin").read_bytes()
+    for day in (3, 4, 5):
+        store.load_member(path)
+        store.append_entries(path, [_webinar(day)])
+        _new_process()
+    assert (folder / "p-big.bin").read_bytes() != base  # the third add stored the whole parse
+    want = full_parse(path)
+    with monkeypatch.context() as m:
+        no_parsing(m)
+        assert store.load_member(path) == want
+
+
+# ------------------------------------------------------------------ the garbage collector during a read
+
+
+def test_a_read_pauses_the_collector_and_restores_it(ledgers: Path, monkeypatch) -> None:
+    import gc
+
+    import cepledger
+
+    path = ledgers / "big.toml"
+    path.write_text(big_text(300))
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    store.load_member(path)
+    assert gc.isenabled() and gc.get_freeze_count() == frozen  # a library caller: nothing frozen
+    path.write_text(big_text(300).replace("date = 2015", "date = 2o15", 1))
+    with pytest.raises(store_read.DataError):
+        store.load_member(path)
+    assert gc.isenabled()  # restored after an error too
+    monkeypatch.setattr(cepledger, "FREEZE_AFTER_READ", True)  # as `cep` sets it
+    path.write_text(big_text(300))
+    store_read.remember(None)  # type: ignore[arg-type]
+    try:
+        store.load_member(path)
+        assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.unfreeze()
