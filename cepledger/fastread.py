@@ -14,8 +14,9 @@ It never decides anything the TOML parser would decide differently:
   ``bare-key = value``; the file must hold no control character other than tab
   (so no CR: CRLF files take the general parser);
 - a value is decoded here only in its simplest spelling (``"text"`` without quotes
-  or backslashes inside, ``0``/``123``, ``1.25``, ``2025-09-01``, ``true``/``false``);
-  any other value on such a line (arrays, escapes, comments after the value,
+  or backslashes inside, ``0``/``123``, ``1.25``, ``2025-09-01``, ``true``/``false``,
+  and arrays of such texts and integers written ``["1", "2A"]``);
+  any other value on such a line (inline tables, other arrays, escapes, comments after the value,
   negative numbers, date-times...) is handed, with its key, to the TOML parser on its
   own, which is exact because a single-line value means the same wherever it stands;
 - anything else, and every error (a repeated key, an impossible date, a line the
@@ -122,6 +123,11 @@ def loads(text: str, toml_loads) -> tuple[dict, list[int]] | None:
                     if dot and whole.isdigit() and frac.isdigit() and (whole[0] != "0" or len(whole) == 1):
                         cur[key] = dec(val)
                         continue
+        elif c == "[":
+            items = _simple_array(val)
+            if items is not None:
+                cur[key] = items
+                continue
         elif val == "true":
             cur[key] = True
             continue
@@ -137,3 +143,27 @@ def loads(text: str, toml_loads) -> tuple[dict, list[int]] | None:
         cur[key] = one[key]
     doc["entries"] = entries
     return doc, lines
+
+
+def _simple_array(val: str) -> list | None:
+    """``["1", "2A"]``, ``[1, 5]`` or ``[]`` (items as above, ", " between them), else None."""
+    if val[-1] != "]":
+        return None
+    inner = val[1:-1]
+    if not inner:
+        return [] if val == "[]" else None
+    out: list = []
+    for item in inner.split(", "):
+        if not item:
+            return None
+        c = item[0]
+        if c == '"':
+            text = item[1:-1]
+            if len(item) < 2 or item[-1] != '"' or '"' in text or "\\" in text:
+                return None
+            out.append(text)
+        elif "0" <= c <= "9" and item.isascii() and item.isdigit() and (c != "0" or len(item) == 1) and len(item) < 19:
+            out.append(int(item))
+        else:
+            return None
+    return out

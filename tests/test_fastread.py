@@ -145,7 +145,8 @@ VALUES = st.one_of(
     st.dates().map(date.isoformat),
     st.sampled_from(["true", "false", "True", "0", "00", "01", "1.", ".5", "1e3", "1_000", "+1", "-0",
                      "2025-13-01", "2025-02-29", "2024-02-29", "2025-10-03T10:00:00", "10:00:00",
-                     '["1", "2A"]', "[1, 2]", "{ 1 = \"proficient\" }", "'literal'", '"a" # c', "nan",
+                     '["1", "2A"]', "[1, 2]", "[]", "[ ]", '["a", 1]', '["a",]', '["a, b"]', '["a",  "b"]',
+                     '["a" , "b"]', "[01]", '[""]', '["\\"]', "[[1]]", '["x"', "[1, 2] # c", "{ 1 = \"proficient\" }", "'literal'", '"a" # c', "nan",
                      "inf", '"\\u00e9"', '"\\x41"', '"""x"""', "", " 1", "1 ", "\t2"]),
 )
 LINE = st.one_of(
@@ -168,3 +169,17 @@ def test_fastread_never_disagrees_with_tomli(lines: list[str], final_newline: bo
     elif found is not None:
         assert same(found[0], expected)
         assert found[1] == header_lines(text)
+
+
+def test_plain_values_and_arrays_need_no_general_parser() -> None:
+    calls: list[str] = []
+
+    def counting(text: str) -> dict:
+        calls.append(text)
+        return toml_loads(text)
+
+    text = HEAD + '\n[[entries]]\ndate = 2025-10-03\nactivity = "coaching"\nhours = 1.5\ncpsel = ["1", "2A", 5]\n' \
+        'verified = false\n\n[[entries]]\ndate = 2025-10-04\nactivity = "x"\ncpsel = []\n'
+    found = fastread.loads(text, counting)
+    assert found is not None and same(found[0], toml_loads(text))
+    assert calls == [text[:text.index(fastread.HEADER)]]  # the head only
