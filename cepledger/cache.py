@@ -214,54 +214,47 @@ def put_report(ledgers: Path, query: bytes, inputs: bytes, code: int, out: str) 
 # ----------------------------------------------------------------- parse cache
 
 
-def get_parsed(path: Path, data: bytes) -> Any:
-    """The primitive form of the ledger parsed from exactly ``data``, else None."""
+def _member_record(path: Path, kind: str, size: int) -> tuple | None:
+    """The fields of ``<kind>-<member>.bin`` after the ledger path, when it has ``size`` of them."""
     path = Path(path)
-    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
-    if record is None or len(record) != 5 or record[2] != str(path) or record[3] != digest(data):
+    record = _read_record(cache_dir(path.parent) / f"{kind}-{path.name[:-5]}.bin")
+    if record is None or len(record) != 3 + size or record[2] != str(path):
         return None
-    return record[4]  # None: a "seen once" note (put_seen)
+    return record[3:]
+
+
+def _put_member_record(path: Path, kind: str, *fields: Any) -> bool:
+    path = Path(path)
+    return _write_record(path.parent, f"{kind}-{path.name[:-5]}.bin", (str(path), *fields))
 
 
 def put_parsed(path: Path, data: bytes, primitive: Any) -> bytes | None:
     """Store the parse of ``data``; return the digest of ``data`` when it was written."""
-    path = Path(path)
     data_digest = digest(data)
-    if _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), data_digest, primitive)):
-        return data_digest
-    return None
+    return data_digest if _put_member_record(path, "p", data_digest, primitive) else None
 
 
 def get_parsed_record(path: Path) -> tuple[bytes, Any] | None:
     """``(digest of the bytes, primitive)`` of the member's ``p-`` record, whatever its bytes."""
-    path = Path(path)
-    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
-    if record is None or len(record) != 5 or record[2] != str(path) or record[4] is None:
-        return None
-    return record[3], record[4]
+    found = _member_record(path, "p", 2)
+    return None if found is None or found[1] is None else found  # None: a "seen once" note
 
 
 def get_appended(path: Path, data_digest: bytes) -> tuple[bytes, Any] | None:
     """``(digest of the base bytes, appended part)`` when the append record is for exactly these bytes."""
-    path = Path(path)
-    record = _read_record(cache_dir(path.parent) / f"a-{path.name[:-5]}.bin")
-    if record is None or len(record) != 6 or record[2] != str(path) or record[3] != data_digest:
-        return None
-    return record[4], record[5]
+    found = _member_record(path, "a", 3)
+    return None if found is None or found[0] != data_digest else found[1:]
 
 
 def put_appended(path: Path, data: bytes, base_digest: bytes, appended: Any) -> None:
-    path = Path(path)
-    _write_record(path.parent, f"a-{path.name[:-5]}.bin", (str(path), digest(data), base_digest, appended))
+    _put_member_record(path, "a", digest(data), base_digest, appended)
 
 
 def put_seen(path: Path, data: bytes) -> None:
     """Note that exactly these bytes were parsed once (no parse stored yet)."""
-    path = Path(path)
-    _write_record(path.parent, f"p-{path.name[:-5]}.bin", (str(path), digest(data), None))
+    _put_member_record(path, "p", digest(data), None)
 
 
 def seen_before(path: Path, data: bytes) -> bool:
-    path = Path(path)
-    record = _read_record(cache_dir(path.parent) / f"p-{path.name[:-5]}.bin")
-    return record is not None and len(record) == 5 and record[2] == str(path) and record[3] == digest(data)
+    found = _member_record(path, "p", 2)
+    return found is not None and found[0] == digest(data)

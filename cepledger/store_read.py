@@ -554,7 +554,7 @@ def parse_toml(data: bytes, path: str) -> tuple[str, dict[str, Any]]:
     if doc is not None:
         return text, doc
     try:
-        doc = _toml.loads(text, parse_float=Decimal)
+        doc = _toml_loads(text)
     except _toml.TOMLDecodeError as e:
         raw = e.args[0] if e.args and isinstance(e.args[0], str) else str(e)
         msg = getattr(e, "msg", None) or _POSITION_RE.sub("", raw)
