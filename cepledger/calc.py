@@ -78,19 +78,18 @@ class _Caps:
         return (owner, "period", period.start if period else None)
 
     def allocate(self, entry: Entry, activity: Activity, claimed: Decimal) -> EntryResult:
-        caps = []
+        caps = []  # (the rule: the activity or a group, scope, cap, key)
         if activity.cap is not None:
-            caps.append((activity.id, activity.code, activity.cap_description(), activity.per, activity.cap,
-                         self._key("a:" + activity.id, activity.per, entry)))
+            caps.append((activity, activity.per, activity.cap, self._key("a:" + activity.id, activity.per, entry)))
         for g in self.groups_of.get(activity.id, ()):
-            caps.append((activity.id, g.code, g.cap_description(), "group", g.cap, self._key("g:" + g.id, g.per, entry)))
+            caps.append((g, "group", g.cap, self._key("g:" + g.id, g.per, entry)))
         amount = claimed
         clips = []
-        for aid, code, desc, scope, cap, key in caps:
+        for rule, scope, cap, key in caps:
             used = self.used[key] if key is not None else ZERO
             room = max(ZERO, cap - used)
             if amount > room:
-                clips.append(Clip(aid, code, desc, scope, cap, used, amount - room))
+                clips.append(Clip(activity.id, rule.code, rule.cap_description(), scope, cap, used, amount - room))
                 amount = room
         for *_, key in caps:
             if key is not None:
@@ -109,7 +108,7 @@ def allocate(member: Member, program: Program, start: date, end: date, as_of: da
     last = end if as_of is None or as_of > end else as_of
     # Filter before sorting (the same entries in the same order): a long history
     # has far more entries than one period.
-    for entry in _ordered(e for e in member.entries if start <= e.date <= last and e.activity in acts):
+    for entry in _ordered(member.select(start, last, acts)):
         activity = program.activities[entry.activity]
         claimed = claimed_amount(entry, activity)
         if entry.is_void:
@@ -156,10 +155,7 @@ class _Context:
         wanted = frozenset(activities or self.program.activities)
         last = end if self.as_of is None or self.as_of > end else self.as_of
         # The date test first: in a long history most entries fall outside the range.
-        return _ordered(
-            e for e in self.member.entries
-            if start <= e.date <= last and e.activity in wanted and e.void is None
-        )
+        return _ordered(e for e in self.member.select(start, last, wanted) if e.void is None)
 
     def scope_range(self, req: Requirement) -> tuple[date, date, date]:
         """(first day, last day, due date) of what a requirement counts."""

@@ -95,6 +95,22 @@ class Member:
                 return e
         return None
 
+    def select(self, start: date, last: date, activities) -> list[Entry]:
+        """The entries dated ``start``..``last`` (inclusive) whose activity is ``in activities``,
+        in file order. Entries read from the parse cache are built only for these
+        (``packed.CachedEntries``): a long history has far more entries than one period."""
+        entries = self.entries
+        if type(entries) is tuple:
+            return [e for e in entries if start <= e.date <= last and e.activity in activities]
+        return entries.select(start, last, activities)
+
+    def entry_ids(self) -> set[str]:
+        """The ids the entries use (without building cached entries)."""
+        entries = self.entries
+        if type(entries) is tuple:
+            return {e.id for e in entries if e.id is not None}
+        return entries.ids()
+
 
 @record
 class Period:

@@ -220,12 +220,13 @@ def _read_checked(p: str) -> tuple[bytes, os.stat_result]:
         chunks = []
         remaining = MAX_LEDGER_BYTES + 1
         while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
+            # Usually the whole file in one read: no second copy to join.
+            chunk = os.read(fd, min(remaining, max(fst.st_size + 1, 1 << 16)))
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
-        data = b"".join(chunks)
+        data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
     if len(data) > MAX_LEDGER_BYTES:  # it grew while we read
@@ -346,44 +347,10 @@ def parsed_member(data: bytes, path: str, *, use_cache: bool = True) -> Parsed:
     return parsed
 
 
-def _entry_prim(e: Entry) -> tuple:
-    return (e.index, e.date.toordinal(), e.activity, e.source.line, e.id, None if e.hours is None else str(e.hours),
-            e.title, e.item, e.course, e.cpsel, e.ratings, e.evidence, e.evidence_sha256, e.notes, e.verified,
-            e.void, e.extra)
-
-
-def _to_primitive(p: Parsed) -> tuple:
-    m = p.member
-    enrolments = tuple(
-        (e.program, e.since.toordinal(), e.source.line, None if e.employed_since is None else e.employed_since.toordinal())
-        for e in m.enrolments
-    )
-    return (m.id, m.name, m.schema, m.extra, p.appendable, enrolments, tuple(map(_entry_prim, m.entries)))
-
-
-def _from_primitive(prim: tuple, data: bytes, path: str) -> Parsed:
-    mid, name, schema, extra, can_append, enrolments, entries = prim
-    fromordinal = date.fromordinal
-    dec = Decimal
-    make, src = new_entry, new_source
-    built = [
-        make(index, fromordinal(day), activity, src(path, line), eid, None if hours is None else dec(hours),
-             *rest)
-        for index, day, activity, line, eid, hours, *rest in entries
-    ]
-    enrols = tuple(
-        Enrolment(program=prog, since=fromordinal(since), source=Source(path, line),
-                  employed_since=None if emp is None else fromordinal(emp))
-        for prog, since, line, emp in enrolments
-    )
-    member = Member(id=mid, name=name, path=path, enrolments=enrols, entries=tuple(built), schema=schema,
-                    extra=tuple(extra))
-    return Parsed(data, path, member, bool(can_append))
-
-
 # What the parse cache holds for a ledger, as far as this process knows:
-# path -> (the bytes, digest of the bytes of its p- record, entries of its append record).
-_KNOWN: dict[str, tuple[bytes, bytes, tuple]] = {}
+# path -> (the bytes, digest of the bytes of its p- record, entries of its append record,
+# cache.data_hasher of the bytes).
+_KNOWN: dict[str, tuple[bytes, bytes, tuple, Any]] = {}
 APPEND_RECORD_MAX = 1000  # entries; beyond that `add` stores the whole parse again
 
 
@@ -397,21 +364,24 @@ def _from_cache(data: bytes, path: str) -> Parsed | None:
         found = cache.get_parsed_record(Path(path))
         if found is None:
             return None
+        from .packed import unpack_member
+
         base_digest, prim = found
         appended: tuple = ()
-        data_digest = cache.digest(data)
+        hasher = cache.data_hasher(data)
+        data_digest = hasher.digest()
         if data_digest != base_digest:
             app = cache.get_appended(Path(path), data_digest)
             if app is None or app[0] != base_digest:
                 return None
             appended, can_append = app[1]
-            mid, name, schema, extra, _, enrolments, entries = prim
             if type(appended) is not tuple or len(appended) > APPEND_RECORD_MAX:
                 return None
-            prim = (mid, name, schema, extra, can_append, enrolments, entries + appended)
-        parsed = _from_primitive(prim, data, path)
-        _KNOWN[path] = (data, base_digest, appended)
-        return parsed
+            member, _ = unpack_member(prim, path, appended)
+        else:
+            member, can_append = unpack_member(prim, path)
+        _KNOWN[path] = (data, base_digest, appended, hasher)
+        return Parsed(data, path, member, can_append)
     except Exception:  # noqa: BLE001 - a bad cache record is no cache
         return None
 
@@ -423,7 +393,9 @@ def cache_append(parsed: Parsed, old_data: bytes, added: tuple[Entry, ...]) -> b
     known = _KNOWN.get(parsed.path)
     if known is None or known[0] != old_data:
         return False
-    appended = known[2] + tuple(map(_entry_prim, added))
+    from .packed import entry_prim
+
+    appended = known[2] + tuple(map(entry_prim, added))
     if len(appended) > APPEND_RECORD_MAX:
         return False
     try:
@@ -431,10 +403,17 @@ def cache_append(parsed: Parsed, old_data: bytes, added: tuple[Entry, ...]) -> b
 
         if not cache.enabled():
             return False
-        cache.put_appended(Path(parsed.path), parsed.data, known[1], (appended, parsed.appendable))
+        # The new bytes are the old ones plus the appended block: name them by going on
+        # from where naming the old ones stopped instead of hashing the history again.
+        new = parsed.data
+        if not new.startswith(old_data):
+            return False
+        hasher = known[3].copy()
+        hasher.update(memoryview(new)[len(old_data):])
+        if cache.put_appended(Path(parsed.path), hasher.digest(), known[1], (appended, parsed.appendable)):
+            _KNOWN[parsed.path] = (new, known[1], appended, hasher)
     except Exception:  # noqa: BLE001 - best effort, as every cache write
         return False
-    _KNOWN[parsed.path] = (parsed.data, known[1], appended)
     global _PENDING
     if _PENDING is not None and _PENDING[0].path == parsed.path:
         _PENDING = None
@@ -510,9 +489,11 @@ def store_in_cache(parsed: Parsed) -> None:
         from . import cache
 
         if cache.enabled():
-            stored = cache.put_parsed(Path(parsed.path), parsed.data, _to_primitive(parsed))
-            if stored is not None:
-                _KNOWN[parsed.path] = (parsed.data, stored, ())
+            from .packed import pack_member
+
+            hasher = cache.put_parsed(Path(parsed.path), parsed.data, pack_member(parsed.member, parsed.appendable))
+            if hasher is not None:
+                _KNOWN[parsed.path] = (parsed.data, hasher.digest(), (), hasher)
     except Exception:  # noqa: BLE001
         pass
 

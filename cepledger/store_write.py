@@ -623,7 +623,7 @@ def append_entries(path: Path, entries: list[dict[str, Any]], *, validate: Valid
 
     def plan(snap: _Snapshot) -> _Plan:
         assert snap.member is not None
-        taken = {e.id for e in snap.member.entries if e.id is not None}
+        taken = snap.member.entry_ids()
         new_entries = []
         for fields in prepared:
             fields = dict(fields)
