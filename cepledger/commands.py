@@ -149,6 +149,8 @@ def evaluate(env: Env, member: Member, year: int | None, *, program: str | None 
 def warn_uncounted(env: Env, member: Member, programs: list) -> None:
     """Say on stderr (without failing) which entries no enrolled program defines: they count for nothing."""
     known = {a for prog in programs for a in prog.activities}
+    if member.activities_used() <= known:  # the usual case, answered without a pass over every entry
+        return
     stray = [e for e in member.entries if e.activity not in known and not e.is_void]
     for e in stray[:3]:
         env.err.write(f"warning: {e.source.path}:{e.source.line}: activity '{e.activity}' is not in "

@@ -104,6 +104,13 @@ class Member:
             return [e for e in entries if start <= e.date <= last and e.activity in activities]
         return entries.select(start, last, activities)
 
+    def activities_used(self) -> set[str]:
+        """The activity ids the entries name (without building cached entries)."""
+        entries = self.entries
+        if type(entries) is tuple:
+            return {e.activity for e in entries}
+        return entries.activities_used()
+
     def entry_ids(self) -> set[str]:
         """The ids the entries use (without building cached entries)."""
         entries = self.entries

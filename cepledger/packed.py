@@ -185,6 +185,9 @@ class CachedEntries:
         out += [e for e in self._tail if start <= e.date <= last and e.activity in activities]
         return out
 
+    def activities_used(self) -> set[str]:
+        return set(self._cols.activities).union(e.activity for e in self._tail)
+
     def ids(self) -> set[str]:
         found = set(self._cols.ids.split("\n"))
         found.discard("")

@@ -65,6 +65,7 @@ def test_select_and_ids_answer_what_a_scan_answers(specs, from_day, length, want
     assert got == [e for e in entries if start <= e.date <= last and e.activity in wanted]
     assert n_built(c) == sum(1 for e in got if e.index < split)  # nothing else was built
     assert c.ids() == {e.id for e in entries if e.id is not None}
+    assert c.activities_used() == {e.activity for e in entries}
     assert tuple(c) == tuple(entries)  # and built all of them the same way
     assert c.select(start, last, wanted) == got  # answered from the built tuple now
 
@@ -132,3 +133,4 @@ def test_member_select_on_plain_tuples() -> None:
     m = Member(id="m", name="M", path=PATH, entries=entries)
     assert m.select(BASE + timedelta(days=2), BASE + timedelta(days=5), {"mentee"}) == [entries[0], entries[2]]
     assert m.select(BASE, BASE + timedelta(days=9), {"other"}) == [] and m.entry_ids() == set()
+    assert m.activities_used() == {"mentee"}
