@@ -28,6 +28,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 
 from .model import Enrolment, Entry, Member, Source, new_entry, new_source
 
@@ -59,19 +60,15 @@ def build_entries(prims, path: str) -> list[Entry]:
 
 def pack_entries(prims: tuple | list) -> tuple:
     """The column form of a sequence of ``entry_prim`` tuples (see the module docstring)."""
-    dumps = marshal.dumps
-    blobs = [dumps(p) for p in prims]
-    offsets = array("q", [0])
-    pos = 0
-    for b in blobs:
-        pos += len(b)
-        offsets.append(pos)
-    by_date = sorted(range(len(prims)), key=lambda i: (prims[i][1], i))
+    blobs = list(map(marshal.dumps, prims))
+    offsets = array("q", accumulate(map(len, blobs), initial=0))
+    days = [p[1] for p in prims]
+    by_date = sorted(range(len(prims)), key=days.__getitem__)  # stable: ties stay in file order
     activities: dict[str, int] = {}
     codes = array("l", [activities.setdefault(p[2], len(activities)) for p in prims])
-    ids = "\n".join("" if p[4] is None else p[4] for p in prims)
+    ids = "\n".join(["" if p[4] is None else p[4] for p in prims])
     return (len(prims), b"".join(blobs), offsets.tobytes(), array("l", by_date).tobytes(),
-            array("l", [prims[i][1] for i in by_date]).tobytes(), tuple(activities), codes.tobytes(), ids)
+            array("l", [days[i] for i in by_date]).tobytes(), tuple(activities), codes.tobytes(), ids)
 
 
 class _Columns:
