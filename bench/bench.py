@@ -892,7 +892,7 @@ class Bench:
     def repeats(self, size: str) -> int:
         if self.args.repeat:
             return self.args.repeat
-        full = {"small": 7, "10k": 5, "100k": 3, "summary": 3}[size]
+        full = {"small": 11, "10k": 5, "100k": 3, "summary": 3}[size]
         quick = {"small": 3, "10k": 3, "100k": 1, "summary": 1}[size]
         return quick if self.quick else full
 

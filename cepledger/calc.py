@@ -62,6 +62,7 @@ class _Caps:
         self.start_month = program.period.start_month
         self.used: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
         self.groups_of: dict[str, list] = defaultdict(list)
+        self._rules_of: dict[str, list[tuple]] = {}
         for g in program.groups:
             for aid in g.activities:
                 self.groups_of[aid].append(g)
@@ -77,23 +78,35 @@ class _Caps:
         period = program_period(self.program.period, self.enrolment, year) if self.enrolment else None
         return (owner, "period", period.start if period else None)
 
+    def _rules(self, activity: Activity) -> list[tuple]:
+        """The caps on ``activity``: (the rule, its scope, cap, key owner, per, description)."""
+        found = self._rules_of.get(activity.id)
+        if found is None:
+            found = []
+            if activity.cap is not None:
+                found.append((activity, activity.per, activity.cap, "a:" + activity.id, activity.per,
+                              activity.cap_description()))
+            for g in self.groups_of.get(activity.id, ()):
+                found.append((g, "group", g.cap, "g:" + g.id, g.per, g.cap_description()))
+            self._rules_of[activity.id] = found
+        return found
+
     def allocate(self, entry: Entry, activity: Activity, claimed: Decimal) -> EntryResult:
-        caps = []  # (the rule: the activity or a group, scope, cap, key)
-        if activity.cap is not None:
-            caps.append((activity, activity.per, activity.cap, self._key("a:" + activity.id, activity.per, entry)))
-        for g in self.groups_of.get(activity.id, ()):
-            caps.append((g, "group", g.cap, self._key("g:" + g.id, g.per, entry)))
         amount = claimed
         clips = []
-        for rule, scope, cap, key in caps:
-            used = self.used[key] if key is not None else ZERO
-            room = max(ZERO, cap - used)
+        keys = []
+        used = self.used
+        for rule, scope, cap, owner, per, description in self._rules(activity):
+            key = self._key(owner, per, entry)
+            keys.append(key)
+            before = used[key] if key is not None else ZERO
+            room = cap - before if cap > before else ZERO  # max(ZERO, cap - before)
             if amount > room:
-                clips.append(Clip(activity.id, rule.code, rule.cap_description(), scope, cap, used, amount - room))
+                clips.append(Clip(activity.id, rule.code, description, scope, cap, before, amount - room))
                 amount = room
-        for *_, key in caps:
+        for key in keys:
             if key is not None:
-                self.used[key] += amount
+                used[key] += amount
         return EntryResult(entry, claimed, amount, tuple(clips))
 
 
