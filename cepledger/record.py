@@ -3,8 +3,11 @@
 ``import dataclasses`` pulls in ``inspect`` (about 8 ms) and decorating a class costs
 about 1 ms (it compiles five methods and inspects every field), which every ``cep`` run
 paid for two dozen classes. ``@record`` builds the same kind of class for a fraction
-of that: one small compiled ``__init__`` per class, and shared ``__eq__``, ``__hash__``,
-``__repr__`` and (when frozen) ``__setattr__``/``__delattr__``.
+of that: shared ``__eq__``, ``__hash__``, ``__repr__`` and (when frozen)
+``__setattr__``/``__delattr__``, and an ``__init__`` that takes the fields without
+being compiled for the class; a class built ``COMPILE_AFTER`` times in one process gets
+its own compiled ``__init__`` then (a compile costs ~0.2 ms, which most classes, built
+a few times per run, would never get back).
 
     @record                     # frozen, with __slots__ (like dataclass(frozen=True, slots=True))
     class Point:
@@ -90,20 +93,15 @@ def _frozen_delattr(self, name):
     raise FrozenError(f"cannot delete field {name!r} of {type(self).__name__}: it is frozen")
 
 
-def _build(cls: type, frozen: bool) -> type:
-    annotations = cls.__dict__.get("__annotations__", {})
-    names = tuple(n for n, t in annotations.items() if not str(t).startswith(("ClassVar", "typing.ClassVar")))
-    ns = dict(cls.__dict__)
-    ns.pop("__dict__", None)
-    ns.pop("__weakref__", None)
-    defaults = {n: ns.pop(n) for n in names if n in ns}
+COMPILE_AFTER = 100  # constructions; then the class gets its compiled __init__
 
+
+def _compile_init(cls: type, names: tuple, defaults: dict, frozen: bool):
+    """The class's own ``__init__(self, a, b=..., c=<factory>)``, compiled from source."""
     args, lines = [], []
     scope: dict[str, object] = {"_MISSING": _MISSING, "_set": object.__setattr__}
-    seen_default = False
     for n in names:
         if n in defaults:
-            seen_default = True
             d = defaults[n]
             if isinstance(d, factory):
                 scope[f"_f_{n}"] = d.make
@@ -112,8 +110,6 @@ def _build(cls: type, frozen: bool) -> type:
             else:
                 scope[f"_d_{n}"] = d
                 args.append(f"{n}=_d_{n}")
-        elif seen_default:
-            raise TypeError(f"{cls.__name__}: field {n!r} without a default follows one with a default")
         else:
             args.append(n)
     for n in names:
@@ -122,7 +118,69 @@ def _build(cls: type, frozen: bool) -> type:
     exec(source, scope)  # noqa: S102 - code built from the class's own field names
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
+
+def _generic_init(names: tuple, defaults: dict, frozen: bool, compile_later):
+    """An ``__init__`` taking the fields as the compiled one does, without compiling.
+
+    Compiling a class's ``__init__`` costs about 0.2 ms, which every ``cep`` run paid for
+    each of the two dozen record classes it loads, most of them built a few times per
+    run; this one is about 0.7 µs slower per call, so after ``COMPILE_AFTER`` calls the
+    class replaces it with the compiled one (``compile_later``).
+    """
+    n = len(names)
+    counter = [0]
+
+    def __init__(self, *args, **kwargs):
+        counter[0] += 1
+        if counter[0] == COMPILE_AFTER:
+            compile_later()
+        if len(args) > n:
+            raise TypeError(f"{type(self).__name__}() takes {n} arguments but {len(args)} were given")
+        setter = object.__setattr__ if frozen else setattr
+        for name, value in zip(names, args):
+            setter(self, name, value)
+        if len(args) < n or kwargs:
+            for name in names[len(args):]:
+                if name in kwargs:
+                    value = kwargs.pop(name)
+                elif name in defaults:
+                    value = defaults[name]
+                    if isinstance(value, factory):
+                        value = value.make()
+                else:
+                    raise TypeError(f"{type(self).__name__}() missing required argument: {name!r}")
+                setter(self, name, value)
+            if kwargs:
+                name = next(iter(kwargs))
+                what = "multiple values for argument" if name in names else "an unexpected keyword argument"
+                raise TypeError(f"{type(self).__name__}() got {what} {name!r}")
+
+    return __init__
+
+
+def _build(cls: type, frozen: bool) -> type:
+    annotations = cls.__dict__.get("__annotations__", {})
+    names = tuple(n for n, t in annotations.items() if not str(t).startswith(("ClassVar", "typing.ClassVar")))
+    ns = dict(cls.__dict__)
+    ns.pop("__dict__", None)
+    ns.pop("__weakref__", None)
+    defaults = {n: ns.pop(n) for n in names if n in ns}
+    seen_default = False
+    for n in names:
+        if n in defaults:
+            seen_default = True
+        elif seen_default:
+            raise TypeError(f"{cls.__name__}: field {n!r} without a default follows one with a default")
+
+    built: list[type] = []
+
+    def compile_later() -> None:
+        built[0].__init__ = _compile_init(built[0], names, defaults, frozen)
+
+    init = _generic_init(names, defaults, frozen, compile_later)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
     ns["__init__"] = init
     ns["_fields"] = names
     ns.setdefault("__repr__", _repr)
@@ -137,4 +195,5 @@ def _build(cls: type, frozen: bool) -> type:
         ns["__hash__"] = None  # mutable and compared by value: unhashable, as with @dataclass
     new = type(cls)(cls.__name__, cls.__bases__, ns)
     new.__qualname__ = cls.__qualname__
+    built.append(new)
     return new

@@ -93,3 +93,26 @@ def test_replace_copies_with_changes() -> None:
 def test_records_pickle() -> None:
     p = Point(1, 2, ("a",))
     assert pickle.loads(pickle.dumps(p)) == p
+
+
+def test_the_compiled_init_takes_over_and_behaves_the_same(monkeypatch) -> None:
+    import cepledger.record as rec
+
+    monkeypatch.setattr(rec, "COMPILE_AFTER", 3)
+
+    @record
+    class P:
+        x: int
+        y: int = 0
+        tags: list = factory(list)
+
+    generic = P.__init__
+    made = [P(1), P(1, 2), P(x=1, tags=["a"])]  # the third construction compiles
+    assert P.__init__ is not generic and P.__init__.__qualname__.endswith("P.__init__")
+    made += [P(1), P(1, 2), P(x=1, tags=["a"])]
+    assert [(p.x, p.y, p.tags) for p in made] == [(1, 0, []), (1, 2, []), (1, 0, ["a"])] * 2
+    assert made[0].tags is not made[3].tags
+    for init in (generic, P.__init__):  # the same errors before and after
+        for args, kwargs in (((), {}), ((1,), {"z": 2}), ((1, 2, [], 4), {}), ((1,), {"x": 1})):
+            with pytest.raises(TypeError):
+                init(object.__new__(P), *args, **kwargs)
