@@ -12,11 +12,12 @@ protected by a checksum (CRC-32), so a truncated or corrupt file is simply ignor
   the mtime is still noticed.
 * **parse cache** (``p-<member>.bin``): a parsed ledger as primitives (dates as
   ordinals, Decimals as text, entries packed in columns: ``packed.py``), valid only
-  for the exact bytes it was parsed from (compared by digest). ``void`` refreshes it after a successful write; ``add`` writes
-  an **append record** (``a-<member>.bin``) instead: "the bytes with this digest are
-  the bytes of that ``p-`` record plus an appended block holding these entries", a
-  few hundred bytes instead of the whole parse, valid only while the ``p-`` record it
-  names is still there with that digest.
+  for the exact bytes it was parsed from (compared by a blake2b digest). ``void``
+  refreshes it after a successful write; ``add`` writes an **append record**
+  (``a-<member>.bin``) instead: "the bytes with this digest are the bytes of that
+  ``p-`` record plus an appended block holding these entries", a few hundred bytes
+  instead of the whole parse, valid only while the ``p-`` record it names is still
+  there with that digest.
 
 Any error while reading a record means "no cache"; any error while writing one is
 swallowed (a read-only ledgers folder just means no cache). Nothing here changes what

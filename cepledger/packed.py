@@ -10,8 +10,8 @@ reading the record back creates a handful of objects instead of a few per entry:
 * ``by_date``: the entry numbers sorted by (date, number), and ``dates`` the matching
   ordinals, so the entries of a period are found by bisection;
 * ``codes``: each entry's activity as a number into ``activities``;
-* ``ids``: every entry's id joined with line breaks (``""`` for none; an id never
-  holds a line break or is empty).
+* ``ids``: every entry's id joined with line breaks, ``""`` for none (or, when an id
+  is empty or holds a line break, as a tuple).
 
 ``CachedEntries`` stands for the tuple of ``Entry`` these describe. Every reader can
 use it as that tuple (length, iteration, indexing, slicing, ``+``, equality, hashing,
@@ -66,7 +66,9 @@ def pack_entries(prims: tuple | list) -> tuple:
     by_date = sorted(range(len(prims)), key=days.__getitem__)  # stable: ties stay in file order
     activities: dict[str, int] = {}
     codes = array("l", [activities.setdefault(p[2], len(activities)) for p in prims])
-    ids = "\n".join(["" if p[4] is None else p[4] for p in prims])
+    ids: str | tuple = "\n".join(["" if p[4] is None else p[4] for p in prims])
+    if any(p[4] == "" or (p[4] is not None and "\n" in p[4]) for p in prims):
+        ids = tuple(p[4] for p in prims)  # an odd id the joined form cannot hold
     return (len(prims), b"".join(blobs), offsets.tobytes(), array("l", by_date).tobytes(),
             array("l", [days[i] for i in by_date]).tobytes(), tuple(activities), codes.tobytes(), ids)
 
@@ -81,7 +83,7 @@ class _Columns:
         self.n, self.rows, self.activities, self.ids = n, rows, activities, ids
         self.offsets, self.by_date, self.dates, self.codes = (
             array("q", offsets), array("l", by_date), array("l", dates), array("l", codes))
-        if not (type(n) is int and type(rows) is bytes and type(activities) is tuple and type(ids) is str
+        if not (type(n) is int and type(rows) is bytes and type(activities) is tuple and type(ids) in (str, tuple)
                 and len(self.offsets) == n + 1 and len(self.by_date) == len(self.dates) == len(self.codes) == n
                 and self.offsets[-1] == len(rows)):
             raise ValueError("inconsistent entry columns")
@@ -186,8 +188,12 @@ class CachedEntries:
         return set(self._cols.activities).union(e.activity for e in self._tail)
 
     def ids(self) -> set[str]:
-        found = set(self._cols.ids.split("\n"))
-        found.discard("")
+        ids = self._cols.ids
+        if type(ids) is str:
+            found = set(ids.split("\n"))
+            found.discard("")
+        else:
+            found = {i for i in ids if i is not None}
         found.update(e.id for e in self._tail if e.id is not None)
         return found
 

@@ -316,3 +316,46 @@ def test_a_read_pauses_the_collector_and_restores_it(ledgers: Path, monkeypatch)
         assert gc.isenabled() and gc.get_freeze_count() > frozen
     finally:
         gc.unfreeze()
+
+
+def test_reports_and_add_from_the_cache_print_what_a_cold_run_prints(tmp_path: Path, monkeypatch) -> None:
+    """Entries built lazily from the cache (only a year's, for `add` and `status`) change nothing printed."""
+    import re as regex
+
+    from typer.testing import CliRunner
+
+    from cepledger.cli import app
+
+    commands = [
+        ["status", "big", "--format", "json", "--year", "2024"],
+        ["add", "big", "live-webinar", "1.5", "--date", "2024-10-03", "--item", "webinar-7", "--title", "T"],
+        ["add", "big", "live-webinar", "2", "--date", "2019-01-05", "--item", "new-one"],
+        ["status", "big", "--format", "json", "--year", "2024"],
+        ["status", "big", "--year", "2018"],
+        ["log", "big", "--format", "csv"],
+    ]
+    printed = {}
+    for mode in ("cold", "warm"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        (folder / "big.toml").write_text(big_text())
+        if mode == "cold":
+            monkeypatch.setenv("CEPLEDGER_NO_CACHE", "1")
+        else:
+            monkeypatch.delenv("CEPLEDGER_NO_CACHE", raising=False)
+            store.load_member(folder / "big.toml")
+            _new_process()  # the p- record is there before the commands run
+        outs, ids = [], []
+        for args in commands:
+            result = CliRunner().invoke(app, ["--ledgers", str(folder), *args], env={"CEPLEDGER_TODAY": "2025-06-01"})
+            assert result.exit_code in (0, 1), result.output
+            ids += regex.findall(r"^added ([0-9a-f]{6})", result.output, regex.M)
+            text = result.output
+            for n, eid in enumerate(ids):
+                text = text.replace(eid, f"NEW{n}")
+            outs.append((result.exit_code, text))
+            _new_process()
+        printed[mode] = outs
+        assert (folder / ".cepledger" / "cache" / "a-big.bin").exists() == (mode == "warm")
+    assert printed["warm"] == printed["cold"]
+    assert "counted" in printed["warm"][1][1]

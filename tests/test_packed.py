@@ -118,6 +118,13 @@ def test_a_member_from_its_packed_form_equals_the_member() -> None:
     assert unpack_member(pack_member(grown, True), PATH)[0] == more
 
 
+def test_odd_ids_are_kept_exactly() -> None:
+    entries = make_entries([(BASE, "mentee", eid, "1") for eid in ("", "a\nb", None, "c")])
+    assert cached(entries).ids() == {"", "a\nb", "c"}
+    plain = make_entries([(BASE, "mentee", eid, "1") for eid in ("a", None, "c")])
+    assert type(pack_entries([entry_prim(e) for e in plain])[7]) is str and cached(plain).ids() == {"a", "c"}
+
+
 def test_inconsistent_columns_are_refused() -> None:
     packed = pack_entries([entry_prim(e) for e in make_entries([(BASE, "mentee", "a", "1")] * 3)])
     with pytest.raises(ValueError):
