@@ -100,21 +100,21 @@ class Member:
         in file order. Entries read from the parse cache are built only for these
         (``packed.CachedEntries``): a long history has far more entries than one period."""
         entries = self.entries
-        if type(entries) is tuple:
+        if not hasattr(entries, "select"):  # a plain tuple (or list) of entries
             return [e for e in entries if start <= e.date <= last and e.activity in activities]
         return entries.select(start, last, activities)
 
     def activities_used(self) -> set[str]:
         """The activity ids the entries name (without building cached entries)."""
         entries = self.entries
-        if type(entries) is tuple:
+        if not hasattr(entries, "activities_used"):
             return {e.activity for e in entries}
         return entries.activities_used()
 
     def entry_ids(self) -> set[str]:
         """The ids the entries use (without building cached entries)."""
         entries = self.entries
-        if type(entries) is tuple:
+        if not hasattr(entries, "ids"):
             return {e.id for e in entries if e.id is not None}
         return entries.ids()
 

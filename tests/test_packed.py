@@ -141,3 +141,6 @@ def test_member_select_on_plain_tuples() -> None:
     assert m.select(BASE + timedelta(days=2), BASE + timedelta(days=5), {"mentee"}) == [entries[0], entries[2]]
     assert m.select(BASE, BASE + timedelta(days=9), {"other"}) == [] and m.entry_ids() == set()
     assert m.activities_used() == {"mentee"}
+    as_list = Member(id="m", name="M", path=PATH, entries=list(entries))  # type: ignore[arg-type]
+    assert as_list.select(BASE, BASE + timedelta(days=9), {"mentee"}) == list(entries)
+    assert as_list.entry_ids() == set() and as_list.activities_used() == {"mentee"}
