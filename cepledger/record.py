@@ -121,24 +121,24 @@ def _compile_init(cls: type, names: tuple, defaults: dict, frozen: bool):
     return init
 
 
-def _generic_init(names: tuple, defaults: dict, frozen: bool, compile_later):
+def _generic_init(cls: type, names: tuple, defaults: dict, frozen: bool):
     """An ``__init__`` taking the fields as the compiled one does, without compiling.
 
     Compiling a class's ``__init__`` costs about 0.2 ms, which every ``cep`` run paid for
     each of the two dozen record classes it loads, most of them built a few times per
-    run; this one is about 0.7 µs slower per call, so after ``COMPILE_AFTER`` calls the
-    class replaces it with the compiled one (``compile_later``).
+    run; this one is about 0.7 µs slower per call, so after ``COMPILE_AFTER`` calls it
+    gives ``cls`` the compiled one.
     """
     n = len(names)
     counter = [0]
+    setter = object.__setattr__ if frozen else setattr
 
     def __init__(self, *args, **kwargs):
         counter[0] += 1
         if counter[0] == COMPILE_AFTER:
-            compile_later()
+            cls.__init__ = _compile_init(cls, names, defaults, frozen)
         if len(args) > n:
             raise TypeError(f"{type(self).__name__}() takes {n} arguments but {len(args)} were given")
-        setter = object.__setattr__ if frozen else setattr
         for name, value in zip(names, args):
             setter(self, name, value)
         if len(args) < n or kwargs:
@@ -174,14 +174,6 @@ def _build(cls: type, frozen: bool) -> type:
         elif seen_default:
             raise TypeError(f"{cls.__name__}: field {n!r} without a default follows one with a default")
 
-    built: list[type] = []
-
-    def compile_later() -> None:
-        built[0].__init__ = _compile_init(built[0], names, defaults, frozen)
-
-    init = _generic_init(names, defaults, frozen, compile_later)
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    ns["__init__"] = init
     ns["_fields"] = names
     ns.setdefault("__repr__", _repr)
     ns.setdefault("__eq__", _eq)
@@ -195,5 +187,7 @@ def _build(cls: type, frozen: bool) -> type:
         ns["__hash__"] = None  # mutable and compared by value: unhashable, as with @dataclass
     new = type(cls)(cls.__name__, cls.__bases__, ns)
     new.__qualname__ = cls.__qualname__
-    built.append(new)
+    init = _generic_init(new, names, defaults, frozen)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    new.__init__ = init
     return new
