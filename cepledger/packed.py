@@ -76,9 +76,10 @@ def pack_entries(prims: tuple | list) -> tuple:
 class _Columns:
     """The unpacked columns of ``pack_entries`` (checked for consistent lengths)."""
 
-    __slots__ = ("n", "rows", "offsets", "by_date", "dates", "activities", "codes", "ids")
+    __slots__ = ("packed", "n", "rows", "offsets", "by_date", "dates", "activities", "codes", "ids")
 
     def __init__(self, packed: tuple):
+        self.packed = packed  # as stored: written again as it is while nothing is appended
         n, rows, offsets, by_date, dates, activities, codes, ids = packed
         self.n, self.rows, self.activities, self.ids = n, rows, activities, ids
         self.offsets, self.by_date, self.dates, self.codes = (
@@ -104,10 +105,7 @@ def pack_member(member: Member, appendable: bool) -> tuple:
         for e in member.enrolments
     )
     entries = member.entries
-    if isinstance(entries, CachedEntries) and not entries._tail:
-        packed = entries._packed  # nothing changed since it was read
-    else:
-        packed = pack_entries(entries.prims() if isinstance(entries, CachedEntries) else [entry_prim(e) for e in entries])
+    packed = entries.packed() if isinstance(entries, CachedEntries) else pack_entries(list(map(entry_prim, entries)))
     return (member.id, member.name, member.schema, member.extra, appendable, enrolments, packed)
 
 
@@ -121,7 +119,7 @@ def unpack_member(prim: tuple, path: str, appended: tuple = ()) -> tuple[Member,
                   employed_since=None if emp is None else fromordinal(emp))
         for prog, since, line, emp in enrolments
     )
-    entries = CachedEntries(_Columns(packed), packed, path, tuple(build_entries(appended, path)))
+    entries = CachedEntries(_Columns(packed), path, tuple(build_entries(appended, path)))
     member = Member(id=mid, name=name, path=path, enrolments=enrols, entries=entries, schema=schema,
                     extra=tuple(extra))
     return member, bool(can_append)
@@ -136,10 +134,10 @@ class CachedEntries:
     ``tail``: entries already built that follow the packed ones (appended by ``add``).
     """
 
-    __slots__ = ("_cols", "_packed", "_path", "_built", "_tail", "_all")
+    __slots__ = ("_cols", "_path", "_built", "_tail", "_all")
 
-    def __init__(self, cols: _Columns, packed: tuple, path: str, tail: tuple = (), built: list | None = None):
-        self._cols, self._packed, self._path, self._tail = cols, packed, path, tail
+    def __init__(self, cols: _Columns, path: str, tail: tuple = (), built: list | None = None):
+        self._cols, self._path, self._tail = cols, path, tail
         self._built: list = built if built is not None else [None] * cols.n  # shared with extensions
         self._all: tuple | None = None
 
@@ -197,9 +195,11 @@ class CachedEntries:
         found.update(e.id for e in self._tail if e.id is not None)
         return found
 
-    def prims(self) -> list[tuple]:
-        """Every entry as ``entry_prim`` tuples."""
-        return self._cols.prims() + [entry_prim(e) for e in self._tail]
+    def packed(self) -> tuple:
+        """``pack_entries`` of every entry: the columns as read while nothing follows them."""
+        if not self._tail:
+            return self._cols.packed
+        return pack_entries(self._cols.prims() + [entry_prim(e) for e in self._tail])
 
     def __len__(self) -> int:
         return self._cols.n + len(self._tail)
@@ -230,7 +230,7 @@ class CachedEntries:
         if type(other) is tuple:
             if self._all is not None:
                 return self._all + other
-            return CachedEntries(self._cols, self._packed, self._path, self._tail + other, self._built)
+            return CachedEntries(self._cols, self._path, self._tail + other, self._built)
         if isinstance(other, CachedEntries):
             return self._tuple() + other._tuple()
         return NotImplemented

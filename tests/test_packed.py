@@ -37,7 +37,7 @@ def make_entries(specs) -> list[Entry]:
 
 def cached(entries: list[Entry], tail: tuple = ()) -> CachedEntries:
     packed = marshal.loads(marshal.dumps(pack_entries([entry_prim(e) for e in entries])))  # as stored
-    return CachedEntries(_Columns(packed), packed, PATH, tail)
+    return CachedEntries(_Columns(packed), PATH, tail)
 
 
 def n_built(c: CachedEntries) -> int:
