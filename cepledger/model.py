@@ -71,6 +71,11 @@ class Enrolment:
     employed_since: date | None = None
 
 
+def select_entries(entries, start: date, last: date, activities) -> list[Entry]:
+    """The entries dated ``start``..``last`` (inclusive) whose activity is ``in activities``."""
+    return [e for e in entries if start <= e.date <= last and e.activity in activities]
+
+
 @record
 class Member:
     """A parsed member ledger: identity, enrolments and entries in file order."""
@@ -101,7 +106,7 @@ class Member:
         (``packed.CachedEntries``): a long history has far more entries than one period."""
         entries = self.entries
         if not hasattr(entries, "select"):  # a plain tuple (or list) of entries
-            return [e for e in entries if start <= e.date <= last and e.activity in activities]
+            return select_entries(entries, start, last, activities)
         return entries.select(start, last, activities)
 
     def activities_used(self) -> set[str]:

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import accumulate
 
-from .model import Enrolment, Entry, Member, Source, new_entry, new_source
+from .model import Enrolment, Entry, Member, Source, new_entry, new_source, select_entries
 
 TYPE_CHECKING = False  # annotations only
 if TYPE_CHECKING:
@@ -169,7 +169,7 @@ class CachedEntries:
     def select(self, start: date, last: date, activities) -> list[Entry]:
         """``Member.select``: the entries dated ``start``..``last`` whose activity is ``in activities``."""
         if self._all is not None:
-            return [e for e in self._all if start <= e.date <= last and e.activity in activities]
+            return select_entries(self._all, start, last, activities)
         cols = self._cols
         codes = {c for c, a in enumerate(cols.activities) if a in activities}
         lo = bisect_left(cols.dates, start.toordinal())
@@ -179,7 +179,7 @@ class CachedEntries:
         self._fill(numbers)
         built = self._built
         out = [built[i] for i in numbers]
-        out += [e for e in self._tail if start <= e.date <= last and e.activity in activities]
+        out += select_entries(self._tail, start, last, activities)
         return out
 
     def activities_used(self) -> set[str]:
