@@ -13,13 +13,13 @@ import sys
 def main() -> None:
     import cepledger
 
-    from .fastpath import run
+    from cepledger.cli.fastpath import run
 
     cepledger.FREEZE_AFTER_READ = True  # a short-lived process: see store_read.parsed_member
     code = run(sys.argv[1:])
     if code is not None:
         sys.exit(code)
-    from .cli import main as cli_main
+    from cepledger.cli.app import main as cli_main
 
     cli_main()
 

@@ -40,7 +40,7 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any
 
-from . import __version__
+from cepledger import __version__
 
 FORMAT = 2  # 2: entries packed in columns (packed.py)
 STATE_DIR = ".cepledger"

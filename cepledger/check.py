@@ -12,10 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .errors import DataError, Problem
-from .model import Entry, Member
-from .periods import program_span
-from .rules import Program, Registry
+from cepledger.model.errors import DataError, Problem
+from cepledger.model.records import Entry, Member
+from cepledger.model.periods import program_span
+from cepledger.rules.load import Program, Registry
 
 MAX_AMOUNT = Decimal(1000)
 
@@ -153,7 +153,7 @@ def ensure_valid(member: Member, registry: Registry) -> Member:
 
 def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path], None] | None = None) -> list[Problem]:
     """Every problem of every rule file and ledger under ``ledgers``, reported together."""
-    from . import store
+    from cepledger import ledger as store
 
     problems = list(registry.problems)
     for path in store.member_files(ledgers):

@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from cepledger.calc import evaluate_program
-from cepledger.model import Entry, Enrolment, Member, ProgramResult, RequirementResult, Source
-from cepledger.periods import program_period
-from cepledger.rules import Registry, load_registry
+from cepledger.calc.evaluate import evaluate_program
+from cepledger.model.records import Entry, Enrolment, Member, ProgramResult, RequirementResult, Source
+from cepledger.model.periods import program_period
+from cepledger.rules.load import Registry, load_registry
 
 D = Decimal
 TEST_PROGRAMS = Path(__file__).with_name("programs")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cepledger.cli import app
+from cepledger.cli.app import app
 
 TODAY = "2026-03-15"
 

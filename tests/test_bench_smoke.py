@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from cepledger.check import member_problems
-from cepledger.rules import load_registry
-from cepledger.store_read import load_member
+from cepledger.rules.load import load_registry
+from cepledger.ledger.read import load_member
 
 REPO = Path(__file__).resolve().parent.parent
 

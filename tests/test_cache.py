@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from cepledger import cache, store, store_read, store_write
-from cepledger.errors import WriteError
+from cepledger import cache
+from cepledger import ledger as store
+from cepledger.ledger import read as store_read
+from cepledger.ledger import write as store_write
+from cepledger.model.errors import WriteError
 
 HEAD = """\
 schema = 1
@@ -324,7 +327,7 @@ def test_reports_and_add_from_the_cache_print_what_a_cold_run_prints(tmp_path: P
 
     from typer.testing import CliRunner
 
-    from cepledger.cli import app
+    from cepledger.cli.app import app
 
     commands = [
         ["status", "big", "--format", "json", "--year", "2024"],

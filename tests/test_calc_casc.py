@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 
 from calc_helpers import D, counted, d, e, member, registry, req, status
-from cepledger.calc import evaluate_member
-from cepledger.periods import program_period
+from cepledger.calc.evaluate import evaluate_member
+from cepledger.model.periods import program_period
 
 SINCE = d("2024-09-03")  # program year 1 = 2024-25 (reporting year 2024), year 2 = 2025-26
 EMPLOYED = SINCE - timedelta(days=365)

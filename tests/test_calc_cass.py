@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from calc_helpers import D, activity_total, counted, d, e, member, registry, req, status
-from cepledger.calc import allocate, evaluate_member
+from cepledger.calc.evaluate import allocate, evaluate_member
 
 # RULES.md, `cass-cep`: activity id, code, cap, the unit the cap applies per.
 CASS_CAPS = [
@@ -58,7 +58,7 @@ def credits(m, year=Y, **kw):
 
 
 def test_the_rule_file_defines_exactly_the_24_activities_of_rules_md():
-    from cepledger.rules import BUILTIN_ACTIVITIES
+    from cepledger.rules.load import BUILTIN_ACTIVITIES
 
     prog = registry().programs["cass-cep"]
     own = set(prog.activities) - set(BUILTIN_ACTIVITIES)  # `reflection` is known to every program

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_helpers import e, member, registry
-from cepledger.calc import allocate
-from cepledger.periods import reporting_year
+from cepledger.calc.evaluate import allocate
+from cepledger.model.periods import reporting_year
 
 PROGRAM = registry().programs["cass-cep"]
 ACTIVITIES = sorted(PROGRAM.activities)

@@ -12,7 +12,7 @@ import pytest
 
 from calc_helpers import PATH, e, member, registry
 from cepledger.check import check_duplicates, ensure_valid, member_problems
-from cepledger.errors import DataError
+from cepledger.model.errors import DataError
 
 CASS = {"cass-cep": "2021-09-01"}
 BUTTE = {"casc-butte": ("2024-09-03", "2024-07-01")}

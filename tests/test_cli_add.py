@@ -9,8 +9,8 @@ import pytest
 
 from cli_helpers import JDOE, MLEE, cep, make_ledgers, snapshot
 
-from cepledger import store
-from cepledger.errors import WriteError
+from cepledger import ledger as store
+from cepledger.model.errors import WriteError
 
 
 @pytest.fixture

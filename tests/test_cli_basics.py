@@ -11,8 +11,8 @@ import pytest
 
 from cli_helpers import JDOE, cep, make_ledgers, snapshot
 
-from cepledger import commands
-from cepledger.errors import DataError, Problem
+from cepledger.cli import commands
+from cepledger.model.errors import DataError, Problem
 
 COMMANDS = [
     [], ["init"], ["member"], ["member", "add"], ["member", "enrol"], ["member", "list"], ["add"], ["void"],
@@ -177,7 +177,7 @@ def test_shell_completion_through_click(tmp_path):
                COMP_CWORD="4")
     repo = Path(__file__).resolve().parent.parent
     env["PYTHONPATH"] = str(repo) + os.pathsep + env.get("PYTHONPATH", "")
-    code = "import sys; sys.argv = ['cep']; from cepledger.cli import main; main()"
+    code = "import sys; sys.argv = ['cep']; from cepledger.cli.app import main; main()"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert "jdoe" in out.stdout, out.stderr
     assert "Traceback" not in out.stderr

@@ -1,4 +1,4 @@
-"""Dates as people type them on the command line (cepledger.dates)."""
+"""Dates as people type them on the command line (cepledger.model.dates)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import date
 
 import pytest
 
-from cepledger.dates import parse_date
-from cepledger.errors import UsageError
+from cepledger.model.dates import parse_date
+from cepledger.model.errors import UsageError
 
 TODAY = date(2026, 3, 15)
 
@@ -63,7 +63,7 @@ def test_refuses_what_names_no_single_day(text):
 
 def test_the_fast_paths_do_not_import_dateutil():
     code = (
-        "import sys; from datetime import date; from cepledger.dates import parse_date;"
+        "import sys; from datetime import date; from cepledger.model.dates import parse_date;"
         "parse_date('2025-10-3', date(2026, 1, 1)); parse_date('yesterday', date(2026, 1, 1));"
         "print('dateutil' in sys.modules)"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cepledger import rules
+from cepledger.rules import load as rules
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "rules-format.md"
 TABLES = ["PROGRAM_FIELDS", "PERIOD_FIELDS", "ACTIVITY_FIELDS", "GROUP_FIELDS", "REQUIREMENT_FIELDS"]

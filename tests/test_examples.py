@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cepledger.cli import app
+from cepledger.cli.app import app
 
 LEDGERS = Path(__file__).resolve().parent.parent / "ledgers"
 EXAMPLES = sorted(p.stem for p in LEDGERS.glob("*.toml"))

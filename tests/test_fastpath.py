@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cepledger import cache, fastpath
-from cepledger.cli import app
-from cepledger.commands import ledgers_from, today_from_env
+from cepledger import cache
+from cepledger.cli import fastpath
+from cepledger.cli.app import app
+from cepledger.cli.commands import ledgers_from, today_from_env
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = "2026-03-15"
@@ -217,7 +218,7 @@ def test_whole_process_cold_and_warm_identical(folder: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CEPLEDGER")}
     env.update(CEPLEDGER_TODAY=TODAY, PYTHONPATH=str(REPO))
     argv = [sys.executable, "-m", "cepledger", "--ledgers", str(folder), "summary", "--format", "csv"]
-    typer_argv = [sys.executable, "-c", "import sys; from cepledger.cli import main; sys.argv[0] = 'cep'; main()",
+    typer_argv = [sys.executable, "-c", "import sys; from cepledger.cli.app import main; sys.argv[0] = 'cep'; main()",
                   *argv[3:]]
     runs = [subprocess.run(a, capture_output=True, env=env) for a in (typer_argv, argv, argv)]
     assert runs[0].returncode == 0
@@ -248,8 +249,8 @@ from decimal import Decimal  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from cepledger.model import Entry, Source, new_entry, new_source  # noqa: E402
-from cepledger.store_read import _quick_entry, check_entry_fields  # noqa: E402
+from cepledger.model.records import Entry, Source, new_entry, new_source  # noqa: E402
+from cepledger.ledger.read import _quick_entry, check_entry_fields  # noqa: E402
 
 _values = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 2000), st.text(max_size=4), st.sampled_from(["", " ", "x", "4"]),

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cepledger import spread
-from cepledger.cli import app
+from cepledger.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 

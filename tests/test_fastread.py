@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cepledger import fastread
-from cepledger.store_read import parse_member
+from cepledger.ledger import fastread
+from cepledger.ledger.read import parse_member
 
 try:
     import tomli as toml

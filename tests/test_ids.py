@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cepledger.errors import UsageError
-from cepledger.ids import is_valid_member_id, validate_member_id
+from cepledger.model.errors import UsageError
+from cepledger.model.ids import is_valid_member_id, validate_member_id
 
 VALID = ["jdoe", "j", "0", "a-b", "a_b", "j-doe-2", "x" * 64, "9lives", "com0", "com10", "lpt", "conx", "nul1"]
 

@@ -16,9 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cepledger import calc, rules, store_read
-from cepledger.model import Entry, Member, Source
-from cepledger.packed import CachedEntries, _Columns, entry_prim, pack_entries, pack_member, unpack_member
+from cepledger.calc import evaluate as calc
+from cepledger.rules import load as rules
+from cepledger.ledger import read as store_read
+from cepledger.model.records import Entry, Member, Source
+from cepledger.ledger.packed import CachedEntries, _Columns, entry_prim, pack_entries, pack_member, unpack_member
 
 PATH = "/ledgers/m.toml"
 ACTIVITIES = ("mentee", "live-webinar", "cep-course", "conference", "other")

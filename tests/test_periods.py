@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from calc_helpers import d
-from cepledger.errors import UsageError
-from cepledger.model import Enrolment, Source
-from cepledger.periods import (
+from cepledger.model.errors import UsageError
+from cepledger.model.records import Enrolment, Source
+from cepledger.model.periods import (
     parse_year,
     previous_period,
     program_period,
@@ -20,7 +20,7 @@ from cepledger.periods import (
     year_label,
     year_start,
 )
-from cepledger.rules import PeriodRule
+from cepledger.rules.load import PeriodRule
 
 
 def enrol(since, employed=None):
@@ -149,7 +149,7 @@ def test_program_span(rule, since, span):
 
 
 def test_periods_never_read_the_clock(monkeypatch):
-    import cepledger.periods as periods
+    import cepledger.model.periods as periods
 
     class NoToday(date):
         @classmethod

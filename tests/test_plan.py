@@ -128,11 +128,11 @@ def test_suggestions_close_a_large_gap_with_the_fewest_entries(tmp_path):
 def test_mentee_room_left_in_the_year_is_what_is_offered(tmp_path):
     # A3 mentee 15 a year with 12 used leaves 3; board and mentor exhausted
     ledgers = make_ledgers(tmp_path, busy=BUSY.replace("hours = 25", "hours = 20"))
-    from cepledger.plan import open_room
-    from cepledger.calc import evaluate_program
-    from cepledger.rules import load_registry
-    from cepledger.store import load_member
-    from cepledger.periods import program_period
+    from cepledger.calc.plan import open_room
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.rules.load import load_registry
+    from cepledger.ledger import load_member
+    from cepledger.model.periods import program_period
     from datetime import date
 
     prog = load_registry().programs["cass-cep"]

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_helpers import e, member, registry, status
-from cepledger.explain import explain_entry
-from cepledger.plan import open_room, suggest
+from cepledger.calc.explain import explain_entry
+from cepledger.calc.plan import open_room, suggest
 
 PROGRAM = registry().programs["cass-cep"]
 ACTIVITIES = sorted(a for a in PROGRAM.activities if PROGRAM.activities[a].amount != "none")

@@ -6,8 +6,8 @@ import json
 
 from cli_helpers import JDOE, MLEE, cep, make_ledgers
 
-from cepledger.reflect import QUESTIONS, answers_of
-from cepledger.store import load_member
+from cepledger.model.reflection import QUESTIONS, answers_of
+from cepledger.ledger import load_member
 
 
 def status_json(ledgers, member):
@@ -19,7 +19,7 @@ def test_answers_asked_through_the_prompt_are_stored_and_count_nothing(tmp_path)
     before = status_json(ledgers, "jdoe")
     from typer.testing import CliRunner
 
-    from cepledger.cli import app
+    from cepledger.cli.app import app
 
     r = CliRunner().invoke(app, ["--ledgers", str(ledgers), "reflect", "jdoe"],
                            input="Cohort learning\nI coach new principals\nSmall wins\nUniversity partners\n",

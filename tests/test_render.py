@@ -1,4 +1,4 @@
-"""JSON/CSV writers (cepledger.render) and the rich tables (cepledger.render_rich)."""
+"""JSON/CSV writers (cepledger.render.plain) and the rich tables (cepledger.render.tables)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from cepledger import render
-from cepledger.model import (
+from cepledger.render import plain as render
+from cepledger.model.records import (
     ActivityTotal,
     Enrolment,
     Member,
@@ -128,7 +128,7 @@ def test_csv_quotes_commas_and_quotes():
 
 
 def test_render_does_not_import_rich():
-    code = "import sys, cepledger.render, cepledger.commands; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
+    code = "import sys, cepledger.render.plain, cepledger.cli.commands; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -139,14 +139,14 @@ rich = pytest.importorskip("rich")
 
 
 def _console(width=80, **kw):
-    from cepledger.render_rich import make_console
+    from cepledger.render.tables import make_console
 
     buf = io.StringIO()
     return make_console(buf, width=width, **kw), buf
 
 
 def test_progress_bar_blocks():
-    from cepledger.render_rich import progress_bar
+    from cepledger.render.tables import progress_bar
 
     assert progress_bar(D(0), D(30), 8) == " " * 8
     assert progress_bar(D(30), D(30), 8) == "█" * 8
@@ -157,7 +157,7 @@ def test_progress_bar_blocks():
 
 
 def _status_text(width, today=date(2026, 3, 15)):
-    from cepledger.render_rich import status_view
+    from cepledger.render.tables import status_view
 
     console, buf = _console(width)
     status_view(console, MEMBER, [result()], {}, rules={}, today=today)
@@ -184,7 +184,7 @@ COLOUR_SGR = re.compile(r"\x1b\[[0-9;]*?(?<![0-9])(?:3[0-9]|9[0-7])[;m]")
 
 
 def _coloured_status(**kw) -> str:
-    from cepledger.render_rich import status_view
+    from cepledger.render.tables import status_view
 
     console, buf = _console(100, force_terminal=True, color_system="standard", **kw)
     status_view(console, MEMBER, [result()], {}, rules={}, today=date(2026, 3, 15))
@@ -211,8 +211,8 @@ def test_not_a_terminal_means_no_escape_codes(monkeypatch):
 
 
 def test_ledger_text_is_never_read_as_markup():
-    from cepledger.render_rich import log_table
-    from cepledger.model import Entry
+    from cepledger.render.tables import log_table
+    from cepledger.model.records import Entry
 
     entry = Entry(0, date(2025, 10, 3), "live-webinar", Source("x", 9), id="a1", hours=D(1), title="[bold]x[/bold]")
     console, buf = _console(100)
@@ -234,7 +234,7 @@ def test_num_round_trips_every_cent_amount():
 
 
 def test_terminal_output_escapes_control_and_bidi_characters():
-    from cepledger.render import shown
+    from cepledger.render.plain import shown
 
     assert shown("evil\u202etxt.exe\x1b[31mred") == "evil\\u202etxt.exe\\x1b[31mred"
     assert shown("line\nbreak\ttab é ü 中") == "line\\x0abreak\ttab é ü 中"

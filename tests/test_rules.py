@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cepledger.errors import DataError, UsageError
-from cepledger.rules import BUILTIN_ACTIVITIES, PACKAGE_PROGRAMS, load_registry
+from cepledger.model.errors import DataError, UsageError
+from cepledger.rules.load import BUILTIN_ACTIVITIES, PACKAGE_PROGRAMS, load_registry
 
 GOOD = """\
 format = 1

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cepledger.errors import DataError, UsageError
-from cepledger.store import (
+from cepledger.model.errors import DataError, UsageError
+from cepledger.ledger import (
     inspect_file,
     inspect_member,
     ledger_path,
@@ -444,7 +444,7 @@ def test_ten_thousand_entries_parse_fast() -> None:
 def test_read_path_imports_neither_tomlkit_nor_filelock(write_ledger) -> None:
     p = write_ledger(SAMPLE)
     r = run_python(
-        "import sys\nfrom cepledger.store import load_member\n"
+        "import sys\nfrom cepledger.ledger import load_member\n"
         f"load_member({str(p)!r})\n"
         "print(sorted(m for m in ('tomlkit', 'filelock') if m in sys.modules))"
     )

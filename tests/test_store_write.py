@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cepledger.errors import DataError, UsageError, WriteError
-from cepledger.store import (
+from cepledger.model.errors import DataError, UsageError, WriteError
+from cepledger.ledger import (
     add_enrolment,
     append_entries,
     create_member,

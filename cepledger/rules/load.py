@@ -17,8 +17,8 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any
 
-from .errors import DataError, Problem, UsageError
-from .record import factory, record
+from cepledger.model.errors import DataError, Problem, UsageError
+from cepledger.record import factory, record
 
 PACKAGE_PROGRAMS = Path(__file__).with_name("programs")
 FORMAT_VERSION = 1

@@ -11,8 +11,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from .errors import DataError, Problem
-from .model import (
+from cepledger.model.errors import DataError, Problem
+from cepledger.model.records import (
     ZERO,
     ActivityTotal,
     Clip,
@@ -25,8 +25,8 @@ from .model import (
     ProgramResult,
     RequirementResult,
 )
-from .periods import program_period, program_span, previous_period, reporting_year, window_end
-from .rules import Activity, Program, Registry, Requirement, fmt_amount
+from cepledger.model.periods import program_period, program_span, previous_period, reporting_year, window_end
+from cepledger.rules.load import Activity, Program, Registry, Requirement, fmt_amount
 
 CENT = Decimal("0.01")
 

@@ -16,9 +16,9 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any, Iterable, Sequence, TextIO
 
-from .errors import Problem
-from .model import Entry, Member, Period, ProgramResult, RequirementResult
-from .record import factory, record
+from cepledger.model.errors import Problem
+from cepledger.model.records import Entry, Member, Period, ProgramResult, RequirementResult
+from cepledger.record import factory, record
 
 CENT = Decimal("0.01")
 

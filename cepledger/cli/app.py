@@ -17,14 +17,14 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
-from . import __version__
-from .errors import CepError, DataError
+from cepledger import __version__
+from cepledger.model.errors import CepError, DataError
 
 
 def _lazy(name: str) -> Callable[..., object]:
     """``commands.<name>``, imported on first call: `cep --help` and completion never load it."""
     def call(*args, **kwargs):
-        from . import commands
+        from cepledger.cli import commands
 
         return getattr(commands, name)(*args, **kwargs)
 
@@ -442,7 +442,7 @@ def _interactive() -> bool:
 
 
 def _extra(name: str) -> Callable[..., int]:
-    from . import commands_extra
+    from cepledger.cli import commands_extra
 
     return getattr(commands_extra, name)
 

@@ -18,22 +18,22 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any, Sequence, TextIO
 
-from . import render
+from cepledger.render import plain as render
 
 
 class _Intake:
     """``intake`` (entry building, did-you-mean), imported on first use: reports never need it."""
 
     def __getattr__(self, name: str):
-        from . import intake as module
+        from cepledger.cli import intake as module
 
         return getattr(module, name)
 
 
 intake = _Intake()
-from .errors import CepError, DataError, Problem, UsageError
-from .model import Member, ProgramResult
-from .record import factory, record
+from cepledger.model.errors import CepError, DataError, Problem, UsageError
+from cepledger.model.records import Member, ProgramResult
+from cepledger.record import factory, record
 
 FORMATS = ("table", "json", "csv")
 
@@ -52,13 +52,13 @@ class Env:
     def registry(self):
         """Packaged programs plus ``<ledgers>/programs/*.toml`` (DataError on a broken rule file)."""
         if self._registry is None:
-            from .rules import load_registry
+            from cepledger.rules.load import load_registry
 
             self._registry = load_registry([self.ledgers / "programs"])
         return self._registry
 
     def console(self):
-        from .render_rich import make_console
+        from cepledger.render.tables import make_console
 
         return make_console(self.out, width=self.width)
 
@@ -95,7 +95,7 @@ def check_format(fmt: str) -> str:
 
 def load_member(env: Env, member_id: str) -> tuple[Path, Member]:
     """The member's ledger path and parsed ledger (UsageError naming the known members)."""
-    from . import store
+    from cepledger import ledger as store
 
     path = store.ledger_path(env.ledgers, member_id)
     return path, store.load_member(path)
@@ -116,13 +116,13 @@ def member_programs(env: Env, member: Member) -> list:
 
 def year_for(program, year: int | None, today: date) -> int:
     """``--year`` if given, else the program's reporting year containing today."""
-    from .periods import reporting_year
+    from cepledger.model.periods import reporting_year
 
     return year if year is not None else reporting_year(today, program.period.start_month)
 
 
 def parse_year_option(text: str | None) -> int | None:
-    from .periods import parse_year
+    from cepledger.model.periods import parse_year
 
     return None if text is None else parse_year(text)
 
@@ -130,8 +130,8 @@ def parse_year_option(text: str | None) -> int | None:
 def evaluate(env: Env, member: Member, year: int | None, *, program: str | None = None,
              as_of: date | None = None) -> list[ProgramResult]:
     """The member's programs during ``year`` (each program's own year containing today if None)."""
-    from .calc import evaluate_program
-    from .periods import program_period
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.model.periods import program_period
 
     results = []
     programs = member_programs(env, member)
@@ -184,7 +184,7 @@ def run_init(env: Env, directory: str | None) -> int:
             try:
                 path.mkdir(parents=True)
             except OSError as exc:
-                from .errors import WriteError
+                from cepledger.model.errors import WriteError
 
                 raise WriteError(f"cannot create {path}: {exc.strerror}") from None
             created.append(path)
@@ -201,9 +201,9 @@ def run_init(env: Env, directory: str | None) -> int:
 
 def run_member_add(env: Env, member_id: str, name: str, program: str, since: str,
                    employed_since: str | None) -> int:
-    from . import store
-    from .dates import parse_date
-    from .ids import validate_member_id
+    from cepledger import ledger as store
+    from cepledger.model.dates import parse_date
+    from cepledger.model.ids import validate_member_id
 
     member_id = validate_member_id(member_id)
     prog = env.registry().get(program)
@@ -224,8 +224,8 @@ def run_member_add(env: Env, member_id: str, name: str, program: str, since: str
 
 
 def run_member_enrol(env: Env, member_id: str, program: str, since: str, employed_since: str | None) -> int:
-    from . import store
-    from .dates import parse_date
+    from cepledger import ledger as store
+    from cepledger.model.dates import parse_date
 
     path, member = load_member(env, member_id)
     prog = env.registry().get(program)
@@ -266,7 +266,7 @@ def run_member_list(env: Env, fmt: str) -> int:
     elif fmt == "csv":
         render.write_csv(render.MEMBER_CSV_HEADER, [render.member_row(m) for m in members], env.out)
     else:
-        from .render_rich import members_table
+        from cepledger.render.tables import members_table
 
         members_table(env.console(), members)
     return _report_problems(env, problems)
@@ -289,7 +289,7 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
             title: str | None = None, item: str | None = None, course: str | None = None,
             cpsel: Sequence[str] = (), ratings: Sequence[str] = (), evidence: str | None = None,
             notes: str | None = None) -> int:
-    from . import store
+    from cepledger import ledger as store
 
     path, member = load_member(env, member_id)
     fields = intake.build_entry(member, member_programs(env, member), activity, amount, today=env.today,
@@ -311,7 +311,7 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
 
 
 def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
-    from . import store
+    from cepledger import ledger as store
 
     path, member = load_member(env, member_id)
     if not reason.strip():
@@ -334,8 +334,8 @@ def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
 
 def log_rows(env: Env, member: Member, year: int | None, activity: str | None) -> list[render.LogRow]:
     """Every entry (of one year / one activity) with claimed and counted per program."""
-    from .calc import allocate, claimed_amount
-    from .periods import program_period, reporting_year
+    from cepledger.calc.evaluate import allocate, claimed_amount
+    from cepledger.model.periods import program_period, reporting_year
 
     programs = member_programs(env, member)
     if activity is not None:
@@ -376,7 +376,7 @@ def run_log(env: Env, member_id: str, year: str | None, activity: str | None, fm
     elif fmt == "csv":
         render.write_csv(render.LOG_FIELDS, [r.values() for r in rows], env.out)
     else:
-        from .render_rich import log_table
+        from cepledger.render.tables import log_table
 
         programs = [p.id for p in member_programs(env, member)]
         log_table(env.console(), member, rows, programs)
@@ -388,7 +388,7 @@ def run_log(env: Env, member_id: str, year: str | None, activity: str | None, fm
 
 def run_status(env: Env, member_id: str, year: str | None = None, program: str | None = None,
                as_of: str | None = None, check: bool = False, fmt: str = "table") -> int:
-    from .dates import parse_date
+    from cepledger.model.dates import parse_date
 
     check_format(fmt)
     year_n = parse_year_option(year)
@@ -402,7 +402,7 @@ def run_status(env: Env, member_id: str, year: str | None = None, program: str |
         render.write_csv(render.STATUS_CSV_HEADER,
                          [row for pr in results for row in render.requirement_rows(member.id, pr)], env.out)
     else:
-        from .render_rich import status_view
+        from cepledger.render.tables import status_view
 
         years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
         status_view(env.console(), member, results, years, rules=env.registry().programs, today=env.today,
@@ -412,8 +412,8 @@ def run_status(env: Env, member_id: str, year: str | None = None, program: str |
 
 def _program_years(env: Env, member: Member, pr: ProgramResult, as_of: date | None) -> list[ProgramResult]:
     """Every year of a fixed-length program (``pr`` among them), for the side-by-side view."""
-    from .calc import evaluate_program
-    from .periods import program_period
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.model.periods import program_period
 
     if pr.period.program_year is None:
         return [pr]
@@ -435,20 +435,20 @@ def _program_years(env: Env, member: Member, pr: ProgramResult, as_of: date | No
 
 def run_summary(env: Env, year: str | None = None, program: str | None = None, check: bool = False,
                 fmt: str = "table") -> int:
-    from . import store
+    from cepledger import ledger as store
 
     check_format(fmt)
     year_n = parse_year_option(year)
     check_program_filter(env, None, program)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
-    from .progress import _is_terminal, track
+    from cepledger.render.progress import _is_terminal, track
 
     paths = store.member_files(env.ledgers)
     if fmt != "table":
         # JSON/CSV: one self-contained item per ledger, so many ledgers can be spread
         # over two processes (spread.py; same items, same order as the plain loop).
-        from .spread import map_spread
+        from cepledger.spread import map_spread
 
         def one(path: Path) -> tuple[list[Problem], list[tuple[bool, Any]]]:
             try:
@@ -479,7 +479,7 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
         render.write_csv(render.STATUS_CSV_HEADER,
                          [row for m, pr in rows for row in render.requirement_rows(m.id, pr)], env.out)
     else:
-        from .render_rich import summary_table
+        from cepledger.render.tables import summary_table
 
         summary_table(env.console(), rows)
     short = check and not all(pr.met for _, pr in rows)
@@ -490,13 +490,13 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
 
 
 def run_check(env: Env, strict: bool = False, fmt: str = "table") -> int:
-    from .check import check_ledgers
-    from .rules import PACKAGE_PROGRAMS, load_registry
-    from . import store
+    from cepledger.check import check_ledgers
+    from cepledger.rules.load import PACKAGE_PROGRAMS, load_registry
+    from cepledger import ledger as store
 
     check_format(fmt)
     registry = load_registry([env.ledgers / "programs"], strict=False)
-    from .progress import Progress
+    from cepledger.render.progress import Progress
 
     with Progress(env.err, len(store.member_files(env.ledgers)), "checking") as bar:
         problems = check_ledgers(env.ledgers, registry, progress=lambda _path: bar.tick())
@@ -543,7 +543,7 @@ def run_programs(env: Env, program: str | None = None, fmt: str = "table") -> in
         elif fmt == "csv":
             render.write_csv(render.PROGRAM_CSV_HEADER, [render.program_row(p) for p in progs], env.out)
         else:
-            from .render_rich import programs_table
+            from cepledger.render.tables import programs_table
 
             programs_table(env.console(), progs)
         return 0
@@ -553,7 +553,7 @@ def run_programs(env: Env, program: str | None = None, fmt: str = "table") -> in
     elif fmt == "csv":
         render.write_csv(render.ACTIVITY_CSV_HEADER, render.activity_rows(prog), env.out)
     else:
-        from .render_rich import program_view
+        from cepledger.render.tables import program_view
 
         program_view(env.console(), prog)
     return 0
@@ -564,7 +564,7 @@ def run_programs(env: Env, program: str | None = None, fmt: str = "table") -> in
 
 def complete_members(ledgers: Path, incomplete: str) -> list[str]:
     try:
-        from .ids import is_valid_member_id
+        from cepledger.model.ids import is_valid_member_id
 
         names = sorted(n[:-5] for n in os.listdir(ledgers) if n.endswith(".toml") and is_valid_member_id(n[:-5]))
         return [n for n in names if n.startswith(incomplete)]
@@ -574,13 +574,13 @@ def complete_members(ledgers: Path, incomplete: str) -> list[str]:
 
 def complete_activities(ledgers: Path, member_id: str | None, incomplete: str) -> list[str]:
     try:
-        from .rules import load_registry
+        from cepledger.rules.load import load_registry
 
         registry = load_registry([ledgers / "programs"], strict=False)
         programs = None
         if member_id:
             try:
-                from . import store
+                from cepledger import ledger as store
 
                 member = store.load_member(store.ledger_path(ledgers, member_id))
                 programs = [registry.programs[e.program] for e in member.enrolments if e.program in registry.programs]
@@ -596,7 +596,7 @@ def complete_activities(ledgers: Path, member_id: str | None, incomplete: str) -
 
 def complete_programs(ledgers: Path, incomplete: str) -> list[str]:
     try:
-        from .rules import load_registry
+        from cepledger.rules.load import load_registry
 
         registry = load_registry([ledgers / "programs"], strict=False)
         return [p for p in registry.enrollable() if p.startswith(incomplete)]
@@ -610,8 +610,8 @@ def summary_rows(env: Env, paths, year: int | None, program: str | None,
 
     A ledger that does not load is reported, not fatal: the others still count.
     """
-    from . import store
-    from .progress import track
+    from cepledger import ledger as store
+    from cepledger.render.progress import track
 
     for path in track(paths, env.err, "summary"):
         try:
@@ -625,7 +625,7 @@ def summary_rows(env: Env, paths, year: int | None, program: str | None,
 
 def load_all_members(env: Env) -> tuple[list[Member], list[Problem]]:
     """Every ledger in the folder that loads, and the problems of those that do not."""
-    from . import store
+    from cepledger import ledger as store
 
     members, problems = [], []
     for path in store.member_files(env.ledgers):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import UsageError
+from cepledger.model.errors import UsageError
 
 __all__ = ["MEMBER_ID_RE", "RESERVED_NAMES", "is_valid_member_id", "validate_member_id"]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .model import Member, ProgramResult
-from .render import num_text
+from cepledger.model.records import Member, ProgramResult
+from cepledger.render.plain import num_text
 
 
 def cell(text) -> str:
     """A table cell: pipes escaped, line breaks and control characters flattened."""
-    from .render import shown
+    from cepledger.render.plain import shown
 
     return shown("" if text is None else str(text).replace("\n", " ")).replace("|", "\\|")
 

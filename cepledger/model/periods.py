@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .errors import UsageError
-from .model import Enrolment, Period
+from cepledger.model.errors import UsageError
+from cepledger.model.records import Enrolment, Period
 
 _YEAR_RE = re.compile(r"^(\d{4})(?:[-/](\d{2}|\d{4}))?$")
 

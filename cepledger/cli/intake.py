@@ -14,10 +14,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import render
-from .errors import UsageError
-from .model import Entry, Member, ProgramResult
-from .record import record
+from cepledger.render import plain as render
+from cepledger.model.errors import UsageError
+from cepledger.model.records import Entry, Member, ProgramResult
+from cepledger.record import record
 
 MAX_AMOUNT = Decimal(1000)
 
@@ -79,7 +79,7 @@ def build_entry(member: Member, programs: Sequence, activity: str, amount: str |
                 course: str | None = None, cpsel: Sequence[str] = (), ratings: Sequence[str] = (),
                 evidence: str | None = None, notes: str | None = None) -> dict[str, Any]:
     """Validate everything ``cep add`` was given; return the new entry's TOML keys."""
-    from .dates import parse_date
+    from cepledger.model.dates import parse_date
 
     found = targets(programs, activity, registry)
     day = parse_date(when, today) if when else today
@@ -106,7 +106,7 @@ def build_entry(member: Member, programs: Sequence, activity: str, amount: str |
 
 def _check_in_program(member: Member, found: list[Target], day: date) -> None:
     """Refuse a date outside every program that would count the entry (a likely typo)."""
-    from .periods import program_span
+    from cepledger.model.periods import program_span
 
     spans = []
     for t in found:
@@ -205,7 +205,7 @@ def _evidence_fields(ledgers: Path, evidence: str) -> dict[str, str]:
 
 
 def _sha256(path: Path) -> str:
-    from .evidence import sha256_file  # the one hashing routine, shared with `cep verify`
+    from cepledger.ledger.evidence import sha256_file  # the one hashing routine, shared with `cep verify`
 
     return sha256_file(path)
 
@@ -229,8 +229,8 @@ def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "
 
     With a void entry (``verb="voided"``) only the period's new standing follows the id.
     """
-    from .calc import evaluate_program
-    from .periods import program_period, reporting_year
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.model.periods import program_period, reporting_year
 
     label = f"{verb} {entry.id or f'the entry at line {entry.source.line}'}"
     parts = []

@@ -15,8 +15,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from .model import Entry, EntryResult, Member, ProgramResult
-from .record import factory, record
+from cepledger.model.records import Entry, EntryResult, Member, ProgramResult
+from cepledger.record import factory, record
 
 
 @record
@@ -46,7 +46,7 @@ class Report:
 
 def rule_applied(er: EntryResult, program) -> str:
     """``A4 live-webinar: at most 3 per webinar (clipped 1)``; the caps that clipped, else the rule."""
-    from .render import cap_words, num_text
+    from cepledger.render.plain import cap_words, num_text
 
     a = program.activities.get(er.entry.activity)
     if er.entry.is_void:
@@ -60,10 +60,10 @@ def rule_applied(er: EntryResult, program) -> str:
 
 def build_report(member: Member, programs, year: int, ledgers: Path, today: date) -> Report:
     """Everything the report shows for reporting year ``year``."""
-    from .calc import evaluate_program
-    from .evidence import verify_member
-    from .periods import program_period, year_label
-    from .reflect import answers_of, is_reflection
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.ledger.evidence import verify_member
+    from cepledger.model.periods import program_period, year_label
+    from cepledger.model.reflection import answers_of, is_reflection
 
     report = Report(member, year_label(year), today)
     spans = []
@@ -100,7 +100,7 @@ def chart_data(section: ProgramSection) -> list[tuple[str, Decimal, Decimal]]:
 
 def amounts(er: EntryResult, program) -> tuple[str, str]:
     """Claimed and counted as text; a milestone has none ("-")."""
-    from .render import num_text
+    from cepledger.render.plain import num_text
 
     a = program.activities.get(er.entry.activity)
     if a is not None and a.amount == "none":
@@ -117,7 +117,7 @@ def _md(text) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    from .render import num_text, period_words
+    from cepledger.render.plain import num_text, period_words
 
     m = report.member
     out = [f"# Continuing education report {report.year_label}: {_md(m.name)} ({m.id})", "",
@@ -215,7 +215,7 @@ def _e(text) -> str:
 
 def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
     """A horizontal bar chart: per activity, claimed (light) behind counted (dark)."""
-    from .render import num_text
+    from cepledger.render.plain import num_text
 
     if not rows:
         return ""
@@ -246,7 +246,7 @@ def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
 
 
 def render_html(report: Report) -> str:
-    from .render import num_text, period_words
+    from cepledger.render.plain import num_text, period_words
 
     m = report.member
     title = f"Continuing education report {report.year_label}: {m.name} ({m.id})"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from .errors import UsageError
+from cepledger.model.errors import UsageError
 
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .model import Entry
+from cepledger.model.records import Entry
 
 ACTIVITY = "reflection"
 HEADING = "CASSA 2022 reflection: Building the Capacity of System Leaders"

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import accumulate
 
-from .model import Enrolment, Entry, Member, Source, new_entry, new_source, select_entries
+from cepledger.model.records import Enrolment, Entry, Member, Source, new_entry, new_source, select_entries
 
 TYPE_CHECKING = False  # annotations only
 if TYPE_CHECKING:

@@ -24,9 +24,9 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any
 
-from .errors import DataError, Problem, UsageError
-from .ids import is_valid_member_id, validate_member_id
-from .model import Entry, Enrolment, Member, Source, new_entry, new_source
+from cepledger.model.errors import DataError, Problem, UsageError
+from cepledger.model.ids import is_valid_member_id, validate_member_id
+from cepledger.model.records import Entry, Enrolment, Member, Source, new_entry, new_source
 
 try:  # the compiled wheel is ~3x faster than the pure-Python stdlib parser
     import tomli as _toml
@@ -35,7 +35,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 import cepledger as _package
 
-from . import fastread
+from cepledger.ledger import fastread
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
@@ -357,14 +357,14 @@ APPEND_RECORD_MAX = 1000  # entries; beyond that `add` stores the whole parse ag
 def _from_cache(data: bytes, path: str) -> Parsed | None:
     """The parse of ``data`` from the ``p-`` record, or from it plus the append record."""
     try:
-        from . import cache
+        from cepledger import cache
 
         if not cache.enabled():
             return None
         found = cache.get_parsed_record(Path(path))
         if found is None:
             return None
-        from .packed import unpack_member
+        from cepledger.ledger.packed import unpack_member
 
         base_digest, prim = found
         appended: tuple = ()
@@ -393,13 +393,13 @@ def cache_append(parsed: Parsed, old_data: bytes, added: tuple[Entry, ...]) -> b
     known = _KNOWN.get(parsed.path)
     if known is None or known[0] != old_data:
         return False
-    from .packed import entry_prim
+    from cepledger.ledger.packed import entry_prim
 
     appended = known[2] + tuple(map(entry_prim, added))
     if len(appended) > APPEND_RECORD_MAX:
         return False
     try:
-        from . import cache
+        from cepledger import cache
 
         if not cache.enabled():
             return False
@@ -469,7 +469,7 @@ def _cache_after_parse(parsed: Parsed) -> None:
         store_in_cache(parsed)
         return
     try:
-        from . import cache
+        from cepledger import cache
 
         if not cache.enabled():
             return
@@ -486,10 +486,10 @@ def store_in_cache(parsed: Parsed) -> None:
     if len(parsed.data) < CACHE_MIN_BYTES:
         return
     try:
-        from . import cache
+        from cepledger import cache
 
         if cache.enabled():
-            from .packed import pack_member
+            from cepledger.ledger.packed import pack_member
 
             hasher = cache.put_parsed(Path(parsed.path), parsed.data, pack_member(parsed.member, parsed.appendable))
             if hasher is not None:

@@ -149,7 +149,7 @@ def _listing(folder: str, programs: bool = False) -> list[str]:
 def _inputs(ledgers: str, command: str, opts: dict[str, Any]) -> tuple[bytes, list] | None:
     """Digest of every byte the report can depend on (besides the code), and the
     identities of what was read (``_unchanged`` compares them after the run), or None."""
-    from . import cache
+    from cepledger import cache
 
     parts: list[bytes] = []
     stamps: list = []
@@ -210,7 +210,7 @@ def run(argv: list[str]) -> int | None:
         return None
     ledgers_opt, command, opts = parsed
     try:
-        from . import cache
+        from cepledger import cache
 
         if ledgers_opt is not None and os.path.exists(ledgers_opt) and not os.path.isdir(ledgers_opt):
             return None  # Click's "Directory ... is a file."
@@ -233,7 +233,7 @@ def run(argv: list[str]) -> int | None:
                 return _emit(hit[1], "", hit[0])
 
     try:
-        from .commands import Env, run_log, run_status, run_summary
+        from cepledger.cli.commands import Env, run_log, run_status, run_summary
     except Exception:  # noqa: BLE001
         return None
     out, err = io.StringIO(), io.StringIO()

@@ -32,10 +32,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, NamedTuple
 
-from .errors import DataError, UsageError, WriteError
-from .ids import is_valid_member_id
-from .model import Entry, Member, Source
-from .store_read import (
+from cepledger.model.errors import DataError, UsageError, WriteError
+from cepledger.model.ids import is_valid_member_id
+from cepledger.model.records import Entry, Member, Source
+from cepledger.ledger.read import (
     ENTRY_KEYS,
     Parsed,
     _build_member,
@@ -284,7 +284,7 @@ def _state_dir(folder: Path) -> Path:
             pass
         if not stat.S_ISDIR(os.lstat(d).st_mode):  # a symlink here could move the lock elsewhere
             raise WriteError(f"{d} is not a plain folder; remove it and try again.")
-    from .cache import ignore_in_git
+    from cepledger.cache import ignore_in_git
 
     ignore_in_git(base)
     return locks

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from .model import Entry, Member
-from .record import record
+from cepledger.model.records import Entry, Member
+from cepledger.record import record
 
 OK, MISSING, CHANGED, UNRECORDED = "ok", "missing", "changed", "no-checksum"
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .calc import allocate
-from .model import ZERO, Entry, EntryResult, Member, Period
-from .periods import program_period, reporting_year
-from .record import record
+from cepledger.calc.evaluate import allocate
+from cepledger.model.records import ZERO, Entry, EntryResult, Member, Period
+from cepledger.model.periods import program_period, reporting_year
+from cepledger.record import record
 
 
 @record
@@ -74,7 +74,7 @@ def _same_key(per: str, a: Entry, b: Entry, start_month: int, period: Period) ->
 
 def rule_words(activity) -> str:
     """``A4 live-webinar (hours)``, ``CEP cep-course (fixed 10)``, ``orientation (milestone)``."""
-    from .render import cap_words
+    from cepledger.render.plain import cap_words
 
     head = f"{activity.code} {activity.id}".strip()
     return f"{head}: {cap_words(activity)}"
@@ -135,7 +135,7 @@ def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
 
 def explanation_json(member: Member, explanations: list[Explanation]) -> dict:
     """The ``cep explain --format json`` object."""
-    from .render import num, period_json
+    from cepledger.render.plain import num, period_json
 
     e = explanations[0].entry if explanations else None
     return {
@@ -170,7 +170,7 @@ def explanation_json(member: Member, explanations: list[Explanation]) -> dict:
 
 def explanation_lines(explanations: list[Explanation]) -> list[str]:
     """Plain text for people: one block per program, one line per cap."""
-    from .render import num_text, shown
+    from cepledger.render.plain import num_text, shown
 
     lines = []
     for x in explanations:

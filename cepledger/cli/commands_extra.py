@@ -11,11 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Sequence
 
-from . import render
-from .commands import Env, load_member, member_programs, parse_year_option, year_for
-from .errors import UsageError
-from .model import Entry, Member, Source
-from .record import replace
+from cepledger.render import plain as render
+from cepledger.cli.commands import Env, load_member, member_programs, parse_year_option, year_for
+from cepledger.model.errors import UsageError
+from cepledger.model.records import Entry, Member, Source
+from cepledger.record import replace
 
 PLAIN_FORMATS = ("table", "json")
 
@@ -30,8 +30,8 @@ def _check_plain_format(fmt: str) -> str:
 
 
 def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table") -> int:
-    from .explain import explain_entry, explanation_json, explanation_lines
-    from .intake import did_you_mean
+    from cepledger.calc.explain import explain_entry, explanation_json, explanation_lines
+    from cepledger.cli.intake import did_you_mean
 
     _check_plain_format(fmt)
     _, member = load_member(env, member_id)
@@ -63,7 +63,7 @@ def what_if_entry(env: Env, member: Member, programs: list, text: str) -> Entry:
     Words: the activity, then an amount, a date and ``key=value`` (item, title, course) in
     any order; the date defaults to today. Checked like ``cep add`` checks its options.
     """
-    from . import intake
+    from cepledger.cli import intake
 
     words = text.split()
     if not words:
@@ -102,9 +102,9 @@ def _is_number(text: str) -> bool:
 
 def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | None = None,
              fmt: str = "table") -> int:
-    from .calc import evaluate_program
-    from .periods import program_period
-    from .plan import plan_json, plan_program
+    from cepledger.calc.evaluate import evaluate_program
+    from cepledger.model.periods import program_period
+    from cepledger.calc.plan import plan_json, plan_program
 
     _check_plain_format(fmt)
     year_n = parse_year_option(year)
@@ -169,8 +169,8 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
 
 def run_verify(env: Env, member_id: str | None = None, fmt: str = "table") -> int:
     """Exit 1 when an evidence file is missing or changed (like ``--check``), else 0."""
-    from .commands import load_all_members
-    from .evidence import verify_member
+    from cepledger.cli.commands import load_all_members
+    from cepledger.ledger.evidence import verify_member
 
     _check_plain_format(fmt)
     if member_id is not None:
@@ -212,9 +212,10 @@ def run_verify(env: Env, member_id: str | None = None, fmt: str = "table") -> in
 
 def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, maps: Sequence[str] = ()) -> int:
     """All rows or none: any bad row stops the import (exit 3) and nothing is written."""
-    from . import intake, store
-    from .errors import DataError
-    from .importer import parse_maps, plan_import, read_csv_text
+    from cepledger.cli import intake
+    from cepledger import ledger as store
+    from cepledger.model.errors import DataError
+    from cepledger.ledger.importer import parse_maps, plan_import, read_csv_text
 
     mapping = parse_maps(maps)
     path, member = load_member(env, member_id)
@@ -225,7 +226,7 @@ def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, m
         return intake.build_entry(member, programs, activity, amount, today=env.today, ledgers=env.ledgers,
                                   registry=env.registry(), **options)
 
-    from .progress import Progress
+    from cepledger.render.progress import Progress
 
     with Progress(env.err, max(0, text.count("\n") - 1), "checking rows") as bar:
         plan = plan_import(member, text, csv_path, mapping, build, tick=bar.tick)
@@ -264,8 +265,9 @@ def run_reflect(env: Env, member_id: str, answers: Sequence[str] = (), *, ask=No
 
     ``ask(question) -> str`` asks for the answers when none are given (the CLI passes a prompt).
     """
-    from . import intake, store
-    from .reflect import ACTIVITY, QUESTIONS, TITLE, reflection_notes
+    from cepledger.cli import intake
+    from cepledger import ledger as store
+    from cepledger.model.reflection import ACTIVITY, QUESTIONS, TITLE, reflection_notes
 
     path, member = load_member(env, member_id)
     programs = member_programs(env, member)
@@ -305,8 +307,8 @@ def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
     import os
     import tempfile
 
-    from .errors import WriteError
-    from .report import build_report, render_html, render_markdown
+    from cepledger.model.errors import WriteError
+    from cepledger.render.report import build_report, render_html, render_markdown
 
     target = Path(output)
     suffix = target.suffix.lower()
@@ -344,9 +346,9 @@ def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
 
 def run_status_md(env: Env, member_id: str, year: str | None = None, program: str | None = None,
                   as_of: str | None = None, check: bool = False) -> int:
-    from .commands import check_program_filter, evaluate
-    from .dates import parse_date
-    from .render_md import status_markdown
+    from cepledger.cli.commands import check_program_filter, evaluate
+    from cepledger.model.dates import parse_date
+    from cepledger.render.markdown import status_markdown
 
     year_n = parse_year_option(year)
     as_of_d = parse_date(as_of, env.today) if as_of else None
@@ -358,9 +360,9 @@ def run_status_md(env: Env, member_id: str, year: str | None = None, program: st
 
 
 def run_summary_md(env: Env, year: str | None = None, program: str | None = None, check: bool = False) -> int:
-    from . import store
-    from .commands import _report_problems, check_program_filter, summary_rows
-    from .render_md import summary_markdown
+    from cepledger import ledger as store
+    from cepledger.cli.commands import _report_problems, check_program_filter, summary_rows
+    from cepledger.render.markdown import summary_markdown
 
     year_n = parse_year_option(year)
     check_program_filter(env, None, program)
@@ -381,10 +383,10 @@ def fill_add_arguments(env: Env, member_id: str | None, activity: str | None, am
     ``ask(prompt, default) -> str`` and ``say(text)`` talk to the terminal; the CLI calls
     this only when stdin is a terminal. A wrong answer is asked again.
     """
-    from .commands import complete_members
-    from .dates import parse_date
-    from .intake import choices_hint, parse_amount
-    from .render import cap_words
+    from cepledger.cli.commands import complete_members
+    from cepledger.model.dates import parse_date
+    from cepledger.cli.intake import choices_hint, parse_amount
+    from cepledger.render.plain import cap_words
 
     asked = member_id is None or activity is None
     if member_id is None:
@@ -432,7 +434,7 @@ def fill_add_arguments(env: Env, member_id: str | None, activity: str | None, am
 
 def run_add_interactive(env: Env, member_id: str | None, activity: str | None, amount: str | None, *,
                         ask, say, when: str | None = None, **options) -> int:
-    from .commands import run_add
+    from cepledger.cli.commands import run_add
 
     member_id, activity, amount, when = fill_add_arguments(env, member_id, activity, amount, when, ask, say)
     if options.get("course") is None:

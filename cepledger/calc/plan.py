@@ -16,9 +16,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
-from .model import ZERO, ProgramResult, RequirementResult
-from .periods import reporting_year
-from .record import record
+from cepledger.model.records import ZERO, ProgramResult, RequirementResult
+from cepledger.model.periods import reporting_year
+from cepledger.record import record
 
 NO_CAP_ENTRY = Decimal(1000)  # the most one entry may claim (intake.MAX_AMOUNT)
 
@@ -198,7 +198,7 @@ def plan_json(plans: list[tuple[str, list[Step]]]) -> list[dict]:
     credits sum to at least the requirement's shortfall; then one object per other unmet
     requirement (milestones, counts, sets) with ``credits`` 0 and what is ``left``.
     """
-    from .render import num
+    from cepledger.render.plain import num
 
     out = []
     for program_id, steps in plans:

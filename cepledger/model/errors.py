@@ -6,7 +6,7 @@ on stderr (SPEC.md, "Exit codes").
 
 from __future__ import annotations
 
-from .record import record
+from cepledger.record import record
 
 
 @record

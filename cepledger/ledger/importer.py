@@ -17,9 +17,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import CepError, Problem, UsageError
-from .model import Entry, Member
-from .record import factory, record
+from cepledger.model.errors import CepError, Problem, UsageError
+from cepledger.model.records import Entry, Member
+from cepledger.record import factory, record
 
 FIELDS = ("date", "activity", "amount", "title", "item", "course", "cpsel", "evidence", "notes")
 ALIASES = {"hours": "amount", "credits": "amount", "day": "date", "name": "title", "description": "title",

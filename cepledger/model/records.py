@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .record import factory, record
+from cepledger.record import factory, record
 
 ZERO = Decimal(0)
 

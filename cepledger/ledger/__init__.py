@@ -12,7 +12,7 @@ TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations 
 if TYPE_CHECKING:
     from typing import Any
 
-from .store_read import (
+from cepledger.ledger.read import (
     ENTRY_KEYS,
     MAX_LEDGER_BYTES,
     check_enrolment_fields,
@@ -28,7 +28,7 @@ from .store_read import (
 )
 
 if TYPE_CHECKING:
-    from .store_write import (
+    from cepledger.ledger.write import (
         FAULT_ENV,
         add_enrolment,
         append_entries,
@@ -66,10 +66,10 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # PEP 562: `store.append_entries` and `from .store import append_entries`
+    # PEP 562: `store.append_entries` and `from cepledger.ledger import append_entries`
     # both land here the first time; afterwards the name is a plain global.
     if name in _WRITE_NAMES:
-        from . import store_write
+        from cepledger.ledger import write as store_write
 
         value = getattr(store_write, name)
         globals()[name] = value

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .model import Member, ProgramResult, RequirementResult
-from .render import LogRow, cap_words, num_text, period_words, requirement_words, shown
+from cepledger.model.records import Member, ProgramResult, RequirementResult
+from cepledger.render.plain import LogRow, cap_words, num_text, period_words, requirement_words, shown
 
 BAR_WIDTH = 8
 _PARTIALS = " ▏▎▍▌▋▊▉"
