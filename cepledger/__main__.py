@@ -11,11 +11,8 @@ import sys
 
 
 def main() -> None:
-    import cepledger
-
     from cepledger.cli.fastpath import run
 
-    cepledger.FREEZE_AFTER_READ = True  # a short-lived process: see store_read.parsed_member
     code = run(sys.argv[1:])
     if code is not None:
         sys.exit(code)

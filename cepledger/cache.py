@@ -36,9 +36,7 @@ except ImportError:  # pragma: no cover
     from hashlib import blake2b
 from pathlib import Path
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 from cepledger import __version__
 
@@ -221,51 +219,3 @@ def put_report(ledgers: Path, query: bytes, inputs: bytes, code: int, out: str) 
 
 
 # ----------------------------------------------------------------- parse cache
-
-
-def _member_record(path: Path, kind: str, size: int) -> tuple | None:
-    """The fields of ``<kind>-<member>.bin`` after the ledger path, when it has ``size`` of them."""
-    path = Path(path)
-    record = _read_record(cache_dir(path.parent) / f"{kind}-{path.name[:-5]}.bin")
-    if record is None or len(record) != 3 + size or record[2] != str(path):
-        return None
-    return record[3:]
-
-
-def _put_member_record(path: Path, kind: str, *fields: Any) -> bool:
-    path = Path(path)
-    return _write_record(path.parent, f"{kind}-{path.name[:-5]}.bin", (str(path), *fields))
-
-
-def put_parsed(path: Path, data: bytes, primitive: Any) -> Any:
-    """Store the parse of ``data``; return the ``data_hasher`` of ``data`` when it was written."""
-    hasher = data_hasher(data)
-    return hasher if _put_member_record(path, "p", hasher.digest(), primitive) else None
-
-
-def get_parsed_record(path: Path) -> tuple[bytes, Any] | None:
-    """``(digest of the bytes, primitive)`` of the member's ``p-`` record, whatever its bytes."""
-    found = _member_record(path, "p", 2)
-    return None if found is None or found[1] is None else found  # None: a "seen once" note
-
-
-def get_appended(path: Path, data_digest: bytes) -> tuple[bytes, Any] | None:
-    """``(digest of the base bytes, appended part)`` when the append record is for exactly these bytes."""
-    found = _member_record(path, "a", 3)
-    return None if found is None or found[0] != data_digest else found[1:]
-
-
-def put_appended(path: Path, data_digest: bytes, base_digest: bytes, appended: Any) -> bool:
-    """File "the bytes named ``data_digest`` are those of the ``p-`` record named ``base_digest``
-    plus ``appended``" (``data_hasher`` names them)."""
-    return _put_member_record(path, "a", data_digest, base_digest, appended)
-
-
-def put_seen(path: Path, data: bytes) -> None:
-    """Note that exactly these bytes were parsed once (no parse stored yet)."""
-    _put_member_record(path, "p", data_hasher(data).digest(), None)
-
-
-def seen_before(path: Path, data: bytes) -> bool:
-    found = _member_record(path, "p", 2)
-    return found is not None and found[0] == data_hasher(data).digest()

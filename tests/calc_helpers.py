@@ -7,7 +7,7 @@ program for one reporting year. Amounts are written as strings and read as ``Dec
 
 from __future__ import annotations
 
-from cepledger.record import replace
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache

@@ -8,7 +8,7 @@ exactly that program year, with every other requirement due in the period still 
 
 from __future__ import annotations
 
-from cepledger.record import replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest

@@ -249,7 +249,7 @@ from decimal import Decimal  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from cepledger.model.records import Entry, Source, new_entry, new_source  # noqa: E402
+from cepledger.model.records import Entry, Source  # noqa: E402
 from cepledger.ledger.read import _quick_entry, check_entry_fields  # noqa: E402
 
 _values = st.one_of(
@@ -278,14 +278,3 @@ def test_quick_entry_agrees_with_the_full_checks(raw, when, activity) -> None:
             assert [type(getattr(quick, f)) for f in Entry.__slots__] == [type(getattr(full, f)) for f in Entry.__slots__]
 
 
-def test_fast_constructors_build_real_frozen_records() -> None:
-    from cepledger.record import FrozenError, replace
-
-    src = new_source("p", 3)
-    e = new_entry(1, _date(2025, 1, 1), "a", src, None, None, None, None, None, (), (), None, None, None, None, None, ())
-    assert type(e) is Entry and type(src) is Source
-    assert e == Entry(index=1, date=_date(2025, 1, 1), activity="a", source=Source("p", 3))
-    assert hash(e) == hash(Entry(index=1, date=_date(2025, 1, 1), activity="a", source=Source("p", 3)))
-    with pytest.raises(FrozenError):
-        e.activity = "b"  # type: ignore[misc]
-    assert replace(e, index=2).index == 2

@@ -14,10 +14,10 @@ from decimal import Decimal
 from cepledger.calc.evaluate import allocate
 from cepledger.model.records import ZERO, Entry, EntryResult, Member, Period
 from cepledger.model.periods import program_period, reporting_year
-from cepledger.record import record
+from dataclasses import dataclass
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CapStep:
     """One cap an entry met: its rule code, the room earlier entries left, what it clipped."""
 
@@ -32,7 +32,7 @@ class CapStep:
     earlier: tuple[EntryResult, ...] = ()  # the earlier entries that used this cap
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """One program's account of one entry."""
 

@@ -18,12 +18,12 @@ from decimal import ROUND_UP, Decimal
 
 from cepledger.model.records import ZERO, ProgramResult, RequirementResult
 from cepledger.model.periods import reporting_year
-from cepledger.record import record
+from dataclasses import dataclass
 
 NO_CAP_ENTRY = Decimal(1000)  # the most one entry may claim (intake.MAX_AMOUNT)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     activity: str
     code: str
@@ -32,7 +32,7 @@ class Suggestion:
     why: str  # the cap that limits it, in words
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Step:
     """One unmet requirement: what is left, by when, the weekly pace, and suggestions."""
 

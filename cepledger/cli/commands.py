@@ -14,9 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any, Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 from cepledger.render import plain as render
 
@@ -33,19 +31,19 @@ class _Intake:
 intake = _Intake()
 from cepledger.model.errors import CepError, DataError, Problem, UsageError
 from cepledger.model.records import Member, ProgramResult
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 FORMATS = ("table", "json", "csv")
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Env:
     """What every command needs from the outside world, passed in (never read deeper)."""
 
     ledgers: Path
     today: date
-    out: TextIO = factory(lambda: sys.stdout)
-    err: TextIO = factory(lambda: sys.stderr)
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
     width: int | None = None  # table width; None = the terminal's
     _registry: Any = None
 
@@ -442,14 +440,10 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
     check_program_filter(env, None, program)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
-    from cepledger.render.progress import _is_terminal, track
+    from cepledger.render.progress import track
 
     paths = store.member_files(env.ledgers)
     if fmt != "table":
-        # JSON/CSV: one self-contained item per ledger, so many ledgers can be spread
-        # over two processes (spread.py; same items, same order as the plain loop).
-        from cepledger.spread import map_spread
-
         def one(path: Path) -> tuple[list[Problem], list[tuple[bool, Any]]]:
             try:
                 member = store.load_member(path)
@@ -460,10 +454,7 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
                 return [], [(pr.met, render.program_json(pr, member=member.id)) for pr in results]
             return [], [(pr.met, render.requirement_rows(member.id, pr)) for pr in results]
 
-        if _is_terminal(env.err):  # the progress bar needs the plain loop
-            done = [one(path) for path in track(paths, env.err, "summary")]
-        else:
-            done = map_spread(one, paths)
+        done = [one(path) for path in track(paths, env.err, "summary")]
         items = [item for _, its in done for item in its]
         problems = [p for probs, _ in done for p in probs]
         if fmt == "json":

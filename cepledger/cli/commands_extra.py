@@ -15,7 +15,7 @@ from cepledger.render import plain as render
 from cepledger.cli.commands import Env, load_member, member_programs, parse_year_option, year_for
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member, Source
-from cepledger.record import replace
+from dataclasses import replace
 
 PLAIN_FORMATS = ("table", "json")
 

@@ -20,9 +20,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 # command -> {option spelling: (name, takes a value)}
 _COMMON = {"--year": ("year", True), "-y": ("year", True), "--format": ("fmt", True), "-f": ("fmt", True),

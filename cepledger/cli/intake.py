@@ -17,7 +17,7 @@ from typing import Any, Sequence
 from cepledger.render import plain as render
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member, ProgramResult
-from cepledger.record import record
+from dataclasses import dataclass
 
 MAX_AMOUNT = Decimal(1000)
 
@@ -35,7 +35,7 @@ def choices_hint(value: str, choices: Sequence[str]) -> str:
     return f"{did_you_mean(value, choices)}choose one of: {', '.join(choices)}"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Target:
     """One program that counts a new entry: the program and its rules for the activity."""
 

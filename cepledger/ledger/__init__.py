@@ -8,9 +8,7 @@ half is imported on first use, so read-only commands never pay for it.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cepledger.ledger.read import (
     ENTRY_KEYS,

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from cepledger.model.records import Entry, Member
-from cepledger.record import record
+from dataclasses import dataclass
 
 OK, MISSING, CHANGED, UNRECORDED = "ok", "missing", "changed", "no-checksum"
 
@@ -33,7 +33,7 @@ def locate(ledgers: Path, evidence: str) -> Path | None:
     return None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EvidenceCheck:
     member: str
     entry: Entry

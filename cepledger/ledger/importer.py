@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 
 from cepledger.model.errors import CepError, Problem, UsageError
 from cepledger.model.records import Entry, Member
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 FIELDS = ("date", "activity", "amount", "title", "item", "course", "cpsel", "evidence", "notes")
 ALIASES = {"hours": "amount", "credits": "amount", "day": "date", "name": "title", "description": "title",
@@ -27,11 +27,11 @@ ALIASES = {"hours": "amount", "credits": "amount", "day": "date", "name": "title
 MAX_ROWS = 100_000
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class ImportPlan:
-    new: list[tuple[int, dict[str, Any]]] = factory(list)  # (CSV line, entry fields)
-    skipped: list[tuple[int, str]] = factory(list)  # (CSV line, why)
-    problems: list[Problem] = factory(list)
+    new: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (CSV line, entry fields)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (CSV line, why)
+    problems: list[Problem] = field(default_factory=list)
 
 
 def parse_maps(maps: Sequence[str]) -> dict[str, str]:

@@ -12,7 +12,6 @@ Every problem found in a file is collected (with a stable code) before one
 from __future__ import annotations
 
 import errno
-import gc
 import os
 import re
 import stat
@@ -20,20 +19,17 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 from cepledger.model.errors import DataError, Problem, UsageError
 from cepledger.model.ids import is_valid_member_id, validate_member_id
-from cepledger.model.records import Entry, Enrolment, Member, Source, new_entry, new_source
+from cepledger.model.records import Entry, Enrolment, Member, Source
 
 try:  # the compiled wheel is ~3x faster than the pure-Python stdlib parser
     import tomli as _toml
 except ImportError:  # pragma: no cover - depends on the environment
     import tomllib as _toml  # type: ignore[no-redef]
 
-import cepledger as _package
 
 from cepledger.ledger import fastread
 
@@ -269,14 +265,10 @@ def load_member(path: Path) -> Member:
     return parsed_member(data, str(path)).member
 
 
-# ----------------------------------------------------------------- parsed ledgers: memo and cache
+# ----------------------------------------------------------------- parsed ledgers: memo
 #
-# A parse is reused only for exactly the same bytes: the last one in this process
-# (``add`` reads its ledger three times: to build the entry, under the lock, for the
-# effect) and, for big ledgers, the parse cache under ``<ledgers>/.cepledger/cache``
-# (``cache.py``), compared by a digest of the bytes, never by time stamps.
-
-CACHE_MIN_BYTES = 64 * 1024  # smaller ledgers parse in a few ms: not worth a cache file
+# A parse is reused only for exactly the same bytes, the last one in this process
+# (``add`` reads its ledger to build the entry, under the lock, and for the effect).
 
 
 class Parsed:
@@ -313,189 +305,19 @@ def remember(parsed: Parsed) -> None:
     _LAST = parsed
 
 
-def parsed_member(data: bytes, path: str, *, use_cache: bool = True) -> Parsed:
+def parsed_member(data: bytes, path: str) -> Parsed:
     """Parse ledger bytes (or reuse a parse of exactly these bytes); DataError as ``parse_member``."""
     global _LAST
     last = _LAST
     if last is not None and last.path == path and last.data == data:
         return last
-    big = use_cache and len(data) >= CACHE_MIN_BYTES
-    # Reading builds a few objects per entry and frees none of them: the cyclic garbage
-    # collector would walk them again and again (a third of the time of a 100k-entry
-    # read) to find nothing, so it pauses meanwhile.
-    pause = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        parsed = None
-        if big:
-            parsed = _from_cache(data, path)
-        if parsed is None:
-            text, doc = parse_toml(data, path)
-            member, problems = _build_member(text, doc, path)
-            if member is None:
-                raise DataError([p for p in problems if p.severity == "error"])
-            parsed = Parsed(data, path, member, appendable(text, doc, len(member.entries)))
-            if big:
-                defer_cache(parsed)
-    finally:
-        if pause:
-            if _package.FREEZE_AFTER_READ:  # else the collector's next passes walk them all again
-                gc.freeze()
-            gc.enable()
+    text, doc = parse_toml(data, path)
+    member, problems = _build_member(text, doc, path)
+    if member is None:
+        raise DataError([p for p in problems if p.severity == "error"])
+    parsed = Parsed(data, path, member, appendable(text, doc, len(member.entries)))
     _LAST = parsed
     return parsed
-
-
-# What the parse cache holds for a ledger, as far as this process knows:
-# path -> (the bytes, digest of the bytes of its p- record, entries of its append record,
-# cache.data_hasher of the bytes).
-_KNOWN: dict[str, tuple[bytes, bytes, tuple, Any]] = {}
-APPEND_RECORD_MAX = 1000  # entries; beyond that `add` stores the whole parse again
-
-
-def _from_cache(data: bytes, path: str) -> Parsed | None:
-    """The parse of ``data`` from the ``p-`` record, or from it plus the append record."""
-    try:
-        from cepledger import cache
-
-        if not cache.enabled():
-            return None
-        found = cache.get_parsed_record(Path(path))
-        if found is None:
-            return None
-        from cepledger.ledger.packed import unpack_member
-
-        base_digest, prim = found
-        appended: tuple = ()
-        hasher = cache.data_hasher(data)
-        data_digest = hasher.digest()
-        if data_digest != base_digest:
-            app = cache.get_appended(Path(path), data_digest)
-            if app is None or app[0] != base_digest:
-                return None
-            appended, can_append = app[1]
-            if type(appended) is not tuple or len(appended) > APPEND_RECORD_MAX:
-                return None
-            member, _ = unpack_member(prim, path, appended)
-        else:
-            member, can_append = unpack_member(prim, path)
-        _KNOWN[path] = (data, base_digest, appended, hasher)
-        return Parsed(data, path, member, can_append)
-    except Exception:  # noqa: BLE001 - a bad cache record is no cache
-        return None
-
-
-def cache_append(parsed: Parsed, old_data: bytes, added: tuple[Entry, ...]) -> bool:
-    """After ``added`` were appended to ``old_data`` (giving ``parsed``), file the new parse
-    as an append record, when the cache holds the parse of ``old_data``; else False
-    (the caller stores the whole parse). A few hundred bytes instead of the whole ledger."""
-    known = _KNOWN.get(parsed.path)
-    if known is None or known[0] != old_data:
-        return False
-    from cepledger.ledger.packed import entry_prim
-
-    appended = known[2] + tuple(map(entry_prim, added))
-    if len(appended) > APPEND_RECORD_MAX:
-        return False
-    try:
-        from cepledger import cache
-
-        if not cache.enabled():
-            return False
-        # The new bytes are the old ones plus the appended block: name them by going on
-        # from where naming the old ones stopped instead of hashing the history again.
-        new = parsed.data
-        if not new.startswith(old_data):
-            return False
-        hasher = known[3].copy()
-        hasher.update(memoryview(new)[len(old_data):])
-        if cache.put_appended(Path(parsed.path), hasher.digest(), known[1], (appended, parsed.appendable)):
-            _KNOWN[parsed.path] = (new, known[1], appended, hasher)
-    except Exception:  # noqa: BLE001 - best effort, as every cache write
-        return False
-    global _PENDING
-    if _PENDING is not None and _PENDING[0].path == parsed.path:
-        _PENDING = None
-    return True
-
-
-CACHE_AT_ONCE_BYTES = 4 * 1024 * 1024
-
-# Cache files are written when the process ends (or when another ledger comes along),
-# so `add`, which parses the ledger and then writes it, stores only the final parse.
-_PENDING: tuple[Parsed, bool] | None = None
-_AT_EXIT = False
-
-
-def defer_cache(parsed: Parsed, *, always: bool = False) -> None:
-    """Store ``parsed`` in the parse cache at exit (``always``: even a very big one at once)."""
-    global _PENDING, _AT_EXIT
-    pending = _PENDING
-    if pending is not None and pending[0].path != parsed.path:
-        flush_cache()
-    if len(parsed.data) < CACHE_MIN_BYTES:
-        _PENDING = None if pending is not None and pending[0].path == parsed.path else _PENDING
-        return
-    _PENDING = (parsed, always)
-    if not _AT_EXIT:
-        import atexit
-
-        atexit.register(flush_cache)
-        _AT_EXIT = True
-
-
-def flush_cache() -> None:
-    global _PENDING
-    pending, _PENDING = _PENDING, None
-    if pending is None:
-        return
-    parsed, always = pending
-    if always:
-        store_in_cache(parsed)
-    else:
-        _cache_after_parse(parsed)
-
-
-
-def _cache_after_parse(parsed: Parsed) -> None:
-    """Cache a parse; a very big ledger only the second time the same bytes are parsed.
-
-    Storing a 100,000-entry ledger costs about a quarter of parsing it, which a report
-    answered from the report cache next time never gets back; a second parse of the
-    same bytes (another year, ``add``) shows the parse itself is wanted again.
-    """
-    if len(parsed.data) < CACHE_AT_ONCE_BYTES:
-        store_in_cache(parsed)
-        return
-    try:
-        from cepledger import cache
-
-        if not cache.enabled():
-            return
-        if cache.seen_before(Path(parsed.path), parsed.data):
-            store_in_cache(parsed)
-        else:
-            cache.put_seen(Path(parsed.path), parsed.data)
-    except Exception:  # noqa: BLE001
-        pass
-
-
-def store_in_cache(parsed: Parsed) -> None:
-    """Best effort: file ``parsed`` in the parse cache (big ledgers only)."""
-    if len(parsed.data) < CACHE_MIN_BYTES:
-        return
-    try:
-        from cepledger import cache
-
-        if cache.enabled():
-            from cepledger.ledger.packed import pack_member
-
-            hasher = cache.put_parsed(Path(parsed.path), parsed.data, pack_member(parsed.member, parsed.appendable))
-            if hasher is not None:
-                _KNOWN[parsed.path] = (parsed.data, hasher.digest(), (), hasher)
-    except Exception:  # noqa: BLE001
-        pass
 
 
 def inspect_file(path: Path) -> tuple[Member | None, list[Problem]]:
@@ -808,8 +630,8 @@ def _quick_entry(raw: dict[str, Any], index: int, path: str, line: int) -> Entry
             return None
     if v[1] is None or v[2] is None:
         return None
-    v[3] = new_source(path, line)
-    return new_entry(*v)
+    v[3] = Source(path, line)
+    return Entry(*v)
 
 
 def check_enrolment_fields(program: str, raw: object) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:

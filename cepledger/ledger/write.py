@@ -41,9 +41,7 @@ from cepledger.ledger.read import (
     _build_member,
     _entry_lines,
     appendable,
-    cache_append,
     parsed_member,
-    defer_cache,
     remember,
     _missing_member,
     table_header_lines,
@@ -552,13 +550,8 @@ def _transact(path: Path, planner: Callable[[_Snapshot], _Plan], *, validate: Va
             plan = planner(snap)
             member = _verify(path, snap, plan)
             if _commit(path, snap, plan.new, member_id, fault):
-                # The next read of these bytes (the effect of `add`, the next report)
-                # reuses this parse instead of parsing the whole ledger again.
-                parsed = Parsed(plan.new, str(path), member, _still_appendable(snap, plan))
-                remember(parsed)
-                added = len(plan.appended[1]) if plan.appended is not None else 0
-                if not (added and cache_append(parsed, snap.data, member.entries[-added:])):
-                    defer_cache(parsed, always=True)
+                # The next read of these bytes (the effect of `add`) reuses this parse.
+                remember(Parsed(plan.new, str(path), member, _still_appendable(snap, plan)))
                 return member
         raise WriteError(f"{path} kept changing while cepledger was writing it (is an editor saving it?); "
                          "close it and try again.")

@@ -6,10 +6,10 @@ on stderr (SPEC.md, "Exit codes").
 
 from __future__ import annotations
 
-from cepledger.record import record
+from dataclasses import dataclass
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One finding about a data file: ``path:line: message`` with a stable code.
 

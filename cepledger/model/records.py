@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 ZERO = Decimal(0)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a record was read from (1-based line; 0 when unknown)."""
 
@@ -23,7 +23,7 @@ class Source:
     line: int = 0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One ``[[entries]]`` table of a member ledger.
 
@@ -61,7 +61,7 @@ class Entry:
         return dict(self.ratings)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Enrolment:
     """``[programs.<id>]``: when the member entered a program."""
 
@@ -76,7 +76,7 @@ def select_entries(entries, start: date, last: date, activities) -> list[Entry]:
     return [e for e in entries if start <= e.date <= last and e.activity in activities]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Member:
     """A parsed member ledger: identity, enrolments and entries in file order."""
 
@@ -101,30 +101,19 @@ class Member:
         return None
 
     def select(self, start: date, last: date, activities) -> list[Entry]:
-        """The entries dated ``start``..``last`` (inclusive) whose activity is ``in activities``,
-        in file order. Entries read from the parse cache are built only for these
-        (``packed.CachedEntries``): a long history has far more entries than one period."""
-        entries = self.entries
-        if not hasattr(entries, "select"):  # a plain tuple (or list) of entries
-            return select_entries(entries, start, last, activities)
-        return entries.select(start, last, activities)
+        """The entries dated ``start``..``last`` (inclusive) whose activity is ``in activities``, in file order."""
+        return select_entries(self.entries, start, last, activities)
 
     def activities_used(self) -> set[str]:
-        """The activity ids the entries name (without building cached entries)."""
-        entries = self.entries
-        if not hasattr(entries, "activities_used"):
-            return {e.activity for e in entries}
-        return entries.activities_used()
+        """The activity ids the entries name."""
+        return {e.activity for e in self.entries}
 
     def entry_ids(self) -> set[str]:
-        """The ids the entries use (without building cached entries)."""
-        entries = self.entries
-        if not hasattr(entries, "ids"):
-            return {e.id for e in entries if e.id is not None}
-        return entries.ids()
+        """The ids the entries use."""
+        return {e.id for e in self.entries if e.id is not None}
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Period:
     """A reporting period: inclusive ``start``..``end``.
 
@@ -144,7 +133,7 @@ class Period:
 # ---------------------------------------------------------------- results
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Clip:
     """One cap that reduced an entry's counted amount (for ``add`` and ``explain``).
 
@@ -162,7 +151,7 @@ class Clip:
     clipped: Decimal
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EntryResult:
     """What one entry claimed and what counted after every cap, in counting order."""
 
@@ -172,7 +161,7 @@ class EntryResult:
     clips: tuple[Clip, ...] = ()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ActivityTotal:
     activity: str
     claimed: Decimal
@@ -180,7 +169,7 @@ class ActivityTotal:
     clips: tuple[str, ...] = ()  # descriptions of the caps that clipped any entry
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RequirementResult:
     """One requirement evaluated for one period (SPEC.md ``requirements[]``)."""
 
@@ -201,7 +190,7 @@ class RequirementResult:
         return max(ZERO, self.required - self.earned)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ProgramResult:
     """One program's standing for one period (SPEC.md ``programs[]``)."""
 
@@ -216,46 +205,7 @@ class ProgramResult:
     carried_in: Decimal = ZERO
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class MemberStatus:
     member: Member
-    programs: tuple[ProgramResult, ...] = factory(tuple)
-
-
-# ---------------------------------------------------------------- fast construction (the read path)
-#
-# A frozen record's __init__ sets every field through object.__setattr__ (about 3 µs
-# for an Entry); reading a 100,000-entry ledger builds 100,000 of them. ``new_entry`` and
-# ``new_source`` build the very same frozen objects through a plain twin class with the
-# same slots, then give the object its real class (about 0.5 µs). Positional arguments
-# in field order; no defaults, no checks: for the reader, which has checked the values.
-
-
-def _twin(cls: type) -> type:
-    names = cls.__slots__
-    args = ", ".join(names)
-    body = "\n".join(f"        self.{n} = {n}" for n in names)
-    ns: dict = {}
-    exec(f"class _Twin:\n    __slots__ = {names!r}\n    def __init__(self, {args}):\n{body}\n", ns)
-    return ns["_Twin"]
-
-
-def _fast_constructor(cls: type):
-    try:
-        twin = _twin(cls)
-
-        def make(*values, _twin=twin, _cls=cls):
-            obj = _twin(*values)
-            obj.__class__ = _cls
-            return obj
-
-        probe = make(*range(len(cls.__slots__)))
-        if type(probe) is not cls or [getattr(probe, n) for n in cls.__slots__] != list(range(len(cls.__slots__))):
-            raise TypeError("layout")
-        return make
-    except TypeError:  # pragma: no cover - another Python: the ordinary constructor
-        return cls
-
-
-new_entry = _fast_constructor(Entry)
-new_source = _fast_constructor(Source)
+    programs: tuple[ProgramResult, ...] = field(default_factory=tuple)

@@ -12,13 +12,11 @@ import json
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Iterable, Sequence, TextIO
 
 from cepledger.model.errors import Problem
 from cepledger.model.records import Entry, Member, Period, ProgramResult, RequirementResult
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 CENT = Decimal("0.01")
 
@@ -143,13 +141,13 @@ def requirement_rows(member_id: str, pr: ProgramResult) -> list[list[Any]]:
 # ------------------------------------------------------------------ log
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class LogRow:
     """One entry as ``cep log`` shows it: claimed and counted per program that counts it."""
 
     entry: Entry
     claimed: Decimal | None
-    counted: dict[str, Decimal] = factory(dict)
+    counted: dict[str, Decimal] = field(default_factory=dict)
 
     @property
     def first_counted(self) -> Decimal | None:

@@ -16,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from cepledger.model.records import Entry, EntryResult, Member, ProgramResult
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EvidenceRow:
     entry: Entry
     state: str  # ok | missing | changed | no-checksum
@@ -27,21 +27,21 @@ class EvidenceRow:
     actual: str | None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class ProgramSection:
     result: ProgramResult
     rules: object
     entries: tuple[EntryResult, ...]
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Report:
     member: Member
     year_label: str
     today: date
-    programs: list[ProgramSection] = factory(list)
-    evidence: list[EvidenceRow] = factory(list)
-    reflections: list[tuple[Entry, list[tuple[str, str]]]] = factory(list)
+    programs: list[ProgramSection] = field(default_factory=list)
+    evidence: list[EvidenceRow] = field(default_factory=list)
+    reflections: list[tuple[Entry, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def rule_applied(er: EntryResult, program) -> str:

@@ -13,12 +13,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-TYPE_CHECKING = False  # the typing module costs ~4 ms at start-up; annotations only
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 from cepledger.model.errors import DataError, Problem, UsageError
-from cepledger.record import factory, record
+from dataclasses import dataclass, field
 
 PACKAGE_PROGRAMS = Path(__file__).with_name("programs")
 FORMAT_VERSION = 1
@@ -30,7 +28,7 @@ REQUIREMENT_KINDS = ("total", "count", "distinct", "coverage", "ratings", "deadl
 SCOPES = ("period", "program", "window", "enrolment")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One allowed key of a rule-file table: its type, whether required, and what it means."""
 
@@ -125,7 +123,7 @@ BUILTIN_ACTIVITIES: dict[str, dict[str, Any]] = {
 # ------------------------------------------------------------------ the model of a program
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PeriodRule:
     kind: str = "annual"
     years: int = 1
@@ -135,7 +133,7 @@ class PeriodRule:
     prorate_first_year: bool = False
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Activity:
     id: str
     code: str = ""
@@ -156,7 +154,7 @@ class Activity:
         return f"{self.id}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Group:
     id: str
     activities: tuple[str, ...]
@@ -171,7 +169,7 @@ class Group:
         return f"{' + '.join(self.activities)}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Requirement:
     id: str
     kind: str
@@ -194,7 +192,7 @@ class Requirement:
         return self.cover or ()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Program:
     id: str
     name: str
@@ -203,10 +201,10 @@ class Program:
     activities: dict[str, Activity]
     groups: tuple[Group, ...]
     requirements: tuple[Requirement, ...]
-    catalogues: dict[str, dict[str, str]] = factory(dict)
-    tags: dict[str, dict[str, Any]] = factory(dict)
+    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
+    tags: dict[str, dict[str, Any]] = field(default_factory=dict)
     levels: tuple[str, ...] = ()
-    level_aliases: dict[str, str] = factory(dict)
+    level_aliases: dict[str, str] = field(default_factory=dict)
     path: str = ""
     jurisdiction: str = ""
     abstract: bool = False
@@ -259,12 +257,12 @@ def fmt_amount(value: Decimal | None) -> str:
 # ------------------------------------------------------------------ registry
 
 
-@record(frozen=False)
+@dataclass(slots=True)
 class Registry:
     """Every known program by id, and the problems found while loading them."""
 
-    programs: dict[str, Program] = factory(dict)
-    problems: list[Problem] = factory(list)
+    programs: dict[str, Program] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
 
     def get(self, program_id: str) -> Program:
         prog = self.programs.get(program_id)
