@@ -153,14 +153,15 @@ def ensure_valid(member: Member, registry: Registry) -> Member:
 
 def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path], None] | None = None) -> list[Problem]:
     """Every problem of every rule file and ledger under ``ledgers``, reported together."""
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
+    from cepledger.ledger import load as ledger_load
 
     problems = list(registry.problems)
-    for path in store.member_files(ledgers):
+    for path in ledger_files.member_files(ledgers):
         if progress:
             progress(path)
         try:
-            member = store.load_member(path)
+            member = ledger_load.load_member(path)
         except DataError as exc:
             problems.extend(exc.problems)
             continue

@@ -20,7 +20,7 @@ import pytest
 
 from cepledger.check import member_problems
 from cepledger.rules.load import load_registry
-from cepledger.ledger.read import load_member
+from cepledger.ledger.load import load_member
 
 REPO = Path(__file__).resolve().parent.parent
 

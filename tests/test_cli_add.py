@@ -9,7 +9,7 @@ import pytest
 
 from cli_helpers import JDOE, MLEE, cep, make_ledgers, snapshot
 
-from cepledger import ledger as store
+from cepledger.ledger import write as ledger_write
 from cepledger.model.errors import WriteError
 
 
@@ -179,12 +179,12 @@ def test_add_to_a_broken_ledger_exits_3_and_touches_nothing(tmp_path):
 def test_a_locked_ledger_exits_4_and_touches_nothing(ledgers, monkeypatch):
     from filelock import FileLock
 
-    real = store.append_entries
-    monkeypatch.setattr(store, "append_entries", lambda *a, **kw: real(*a, **{**kw, "lock_timeout": 0.05}))
+    real = ledger_write.append_entries
+    monkeypatch.setattr(ledger_write, "append_entries", lambda *a, **kw: real(*a, **{**kw, "lock_timeout": 0.05}))
     path = ledgers / "jdoe.toml"
     cep(ledgers, "add", "jdoe", "mentor", "1")  # creates the lock folder
     before = snapshot(ledgers)
-    holder = FileLock(str(store.lock_path(path)))
+    holder = FileLock(str(ledger_write.lock_path(path)))
     with holder:
         r = cep(ledgers, "add", "jdoe", "mentor", "2")
     assert r.exit_code == 4, r.output
@@ -197,8 +197,8 @@ def test_a_write_error_exits_4(ledgers, monkeypatch):
     def full(*a, **kw):
         raise WriteError("could not write jdoe.toml: the disk is full; free some space and try again")
 
-    monkeypatch.setattr(store, "append_entries", full)
-    monkeypatch.setattr(store, "void_entry", full)
+    monkeypatch.setattr(ledger_write, "append_entries", full)
+    monkeypatch.setattr(ledger_write, "void_entry", full)
     before = snapshot(ledgers)
     r = cep(ledgers, "add", "jdoe", "mentor", "1")
     assert r.exit_code == 4
@@ -210,7 +210,7 @@ def test_a_write_error_exits_4(ledgers, monkeypatch):
 
 def test_validation_runs_again_under_the_lock(ledgers, monkeypatch):
     """Another writer may change the ledger between our read and our write."""
-    real = store.append_entries
+    real = ledger_write.append_entries
 
     def racing(path, entries, *, validate=None, **kw):
         text = path.read_text().replace("[programs.cass-cep]\nsince = 2021-09-01\n",
@@ -218,7 +218,7 @@ def test_validation_runs_again_under_the_lock(ledgers, monkeypatch):
         path.write_text(text)
         return real(path, entries, validate=validate, **kw)
 
-    monkeypatch.setattr(store, "append_entries", racing)
+    monkeypatch.setattr(ledger_write, "append_entries", racing)
     r = cep(ledgers, "add", "jdoe", "mentor", "1")
     assert r.exit_code == 2
     assert "unknown activity 'mentor' for casc-butte" in r.stderr

@@ -250,7 +250,7 @@ from decimal import Decimal  # noqa: E402
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from cepledger.model.records import Entry, Source  # noqa: E402
-from cepledger.ledger.read import _quick_entry, check_entry_fields  # noqa: E402
+from cepledger.ledger.load import _quick_entry, check_entry_fields  # noqa: E402
 
 _values = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 2000), st.text(max_size=4), st.sampled_from(["", " ", "x", "4"]),

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cepledger.ledger import fastread
-from cepledger.ledger.read import parse_member
+from cepledger.ledger.load import parse_member
 
 try:
     import tomli as toml

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cli_helpers import JDOE, cep, make_ledgers, snapshot
 
-from cepledger.ledger import load_member
+from cepledger.ledger.load import load_member
 
 GOOD = """\
 Event Date,activity,Credits,title,item

@@ -12,7 +12,7 @@ import pytest
 
 from cli_helpers import JDOE, MLEE, cep, make_ledgers, snapshot
 
-from cepledger.ledger import load_member
+from cepledger.ledger.load import load_member
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 

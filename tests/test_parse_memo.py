@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from cepledger import ledger as store
-from cepledger.ledger import read as store_read
+from cepledger.ledger import load as ledger_load
+from cepledger.ledger import write as ledger_write
+from cepledger.ledger import load as store_read
 from cepledger.ledger import write as store_write
 from cepledger.model.errors import WriteError
 
@@ -62,7 +63,7 @@ def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eo
     else:
         text += tail.replace("\n", eol)
     path.write_bytes(text.encode())
-    store.load_member(path)  # the memo now holds these bytes
+    ledger_load.load_member(path)  # the memo now holds these bytes
     with monkeypatch.context() as m:
         calls = []
         real = store_write.parse_toml
@@ -72,7 +73,7 @@ def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eo
             return real(data, p)
 
         m.setattr(store_write, "parse_toml", counting)
-        added = store.append_entries(path, [
+        added = ledger_write.append_entries(path, [
             {"date": date(2025, 10, 3), "activity": "live-webinar", "hours": Decimal("1.5"), "item": "w-x"},
             {"date": date(2025, 10, 4), "activity": "professional-learning", "hours": 2, "cpsel": ["2A", 5],
              "notes": 'a "quoted" note\nover two lines'},
@@ -81,7 +82,7 @@ def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eo
     assert path.read_bytes().startswith(text.encode())
     full = full_parse(path)
     assert list(full.entries[-2:]) == added
-    assert store.load_member(path) == full  # memo of the written bytes equals a full parse
+    assert ledger_load.load_member(path) == full  # memo of the written bytes equals a full parse
 
 
 def test_append_to_odd_ledgers_still_takes_the_full_check(ledgers: Path) -> None:
@@ -89,9 +90,9 @@ def test_append_to_odd_ledgers_still_takes_the_full_check(ledgers: Path) -> None
     path.write_text(HEAD.replace("schema = 1\n", "schema = 1\nentries = []\n"))
     assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
     with pytest.raises(WriteError, match="inline"):
-        store.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
+        ledger_write.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
     path.write_text(HEAD.replace('name = "Big Ledger"', 'name = "Big Ledger"\nnote = """\n[[entries]]\n"""')
                     + '\n[[entries]]\ndate = 2025-01-01\nactivity = "live-webinar"\nhours = 1\n')
     assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
-    (e,) = store.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
+    (e,) = ledger_write.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
     assert full_parse(path).entries[-1] == e

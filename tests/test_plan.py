@@ -131,7 +131,7 @@ def test_mentee_room_left_in_the_year_is_what_is_offered(tmp_path):
     from cepledger.calc.plan import open_room
     from cepledger.calc.evaluate import evaluate_program
     from cepledger.rules.load import load_registry
-    from cepledger.ledger import load_member
+    from cepledger.ledger.load import load_member
     from cepledger.model.periods import program_period
     from datetime import date
 

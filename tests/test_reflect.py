@@ -7,7 +7,7 @@ import json
 from cli_helpers import JDOE, MLEE, cep, make_ledgers
 
 from cepledger.model.reflection import QUESTIONS, answers_of
-from cepledger.ledger import load_member
+from cepledger.ledger.load import load_member
 
 
 def status_json(ledgers, member):

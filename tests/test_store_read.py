@@ -11,14 +11,8 @@ from pathlib import Path
 import pytest
 
 from cepledger.model.errors import DataError, UsageError
-from cepledger.ledger import (
-    inspect_file,
-    inspect_member,
-    ledger_path,
-    load_member,
-    member_files,
-    parse_member,
-)
+from cepledger.ledger.files import ledger_path, member_files
+from cepledger.ledger.load import inspect_file, inspect_member, load_member, parse_member
 from conftest import SAMPLE, run_python
 
 HEAD = """\
@@ -444,7 +438,7 @@ def test_ten_thousand_entries_parse_fast() -> None:
 def test_read_path_imports_neither_tomlkit_nor_filelock(write_ledger) -> None:
     p = write_ledger(SAMPLE)
     r = run_python(
-        "import sys\nfrom cepledger.ledger import load_member\n"
+        "import sys\nfrom cepledger.ledger.load import load_member\n"
         f"load_member({str(p)!r})\n"
         "print(sorted(m for m in ('tomlkit', 'filelock') if m in sys.modules))"
     )

@@ -26,15 +26,8 @@ from hypothesis import strategies as st
 
 from cepledger.ledger import write as store_write
 from cepledger.model.errors import CepError, DataError, WriteError
-from cepledger.ledger import (
-    FAULT_ENV,
-    append_entries,
-    create_member,
-    load_member,
-    lock_path,
-    parse_member,
-    void_entry,
-)
+from cepledger.ledger.load import load_member, parse_member
+from cepledger.ledger.write import FAULT_ENV, append_entries, create_member, lock_path, void_entry
 from conftest import REPO, SAMPLE, run_python
 
 ENTRY = {"date": date(2025, 11, 20), "activity": "professional-learning", "hours": Decimal("3.5")}
@@ -57,7 +50,7 @@ import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from cepledger.ledger import append_entries
+from cepledger.ledger.write import append_entries
 path, worker, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 for i in range(count):
     append_entries(path, [{"date": date(2025, 1, 1), "activity": "x", "hours": Decimal(1),
@@ -98,7 +91,7 @@ FAULT_APPEND = """
 import sys
 from datetime import date
 from pathlib import Path
-from cepledger.ledger import append_entries
+from cepledger.ledger.write import append_entries
 append_entries(Path(sys.argv[1]), [{"id": "new001", "date": date(2025, 1, 2), "activity": "x"}])
 """
 
@@ -125,7 +118,7 @@ def test_crash_at_each_step_of_an_append(write_ledger, point: str) -> None:
 @pytest.mark.parametrize("point", ["before-replace", "after-replace"])
 def test_crash_while_creating_and_voiding(ledgers: Path, point: str) -> None:
     path = ledgers / "amy.toml"
-    code = ("from datetime import date\nfrom cepledger.ledger import create_member\n"
+    code = ("from datetime import date\nfrom cepledger.ledger.write import create_member\n"
             f"create_member({str(path)!r}, 'amy', 'Amy', 'cass-cep', date(2021, 9, 1))")
     assert run_python(code, env={FAULT_ENV: point}).returncode == 137
     assert path.exists() == (point == "after-replace")
@@ -134,7 +127,7 @@ def test_crash_while_creating_and_voiding(ledgers: Path, point: str) -> None:
     assert temps(ledgers) == [] and os.stat(path).st_nlink == 1
     (e,) = append_entries(path, [ENTRY])
     before = path.read_bytes()
-    code = f"from cepledger.ledger import void_entry\nvoid_entry({str(path)!r}, {e.id!r}, 'dup')"
+    code = f"from cepledger.ledger.write import void_entry\nvoid_entry({str(path)!r}, {e.id!r}, 'dup')"
     assert run_python(code, env={FAULT_ENV: point}).returncode == 137
     voided = load_member(path).entries[0].void
     assert (voided == "dup") == (point == "after-replace")
@@ -146,7 +139,7 @@ LOOP_APPEND = """
 import sys
 from datetime import date
 from pathlib import Path
-from cepledger.ledger import append_entries
+from cepledger.ledger.write import append_entries
 path = Path(sys.argv[1])
 print("ready", flush=True)
 i = 0

@@ -11,17 +11,9 @@ from pathlib import Path
 import pytest
 
 from cepledger.model.errors import DataError, UsageError, WriteError
-from cepledger.ledger import (
-    add_enrolment,
-    append_entries,
-    create_member,
-    ledger_path,
-    load_member,
-    lock_path,
-    parse_member,
-    render_entry,
-    void_entry,
-)
+from cepledger.ledger.files import ledger_path
+from cepledger.ledger.load import load_member, parse_member
+from cepledger.ledger.write import add_enrolment, append_entries, create_member, lock_path, render_entry, void_entry
 from conftest import SAMPLE
 
 NEW = {"id": "abc123", "date": date(2025, 11, 20), "activity": "professional-learning", "hours": Decimal("3.5")}

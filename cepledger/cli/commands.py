@@ -93,10 +93,11 @@ def check_format(fmt: str) -> str:
 
 def load_member(env: Env, member_id: str) -> tuple[Path, Member]:
     """The member's ledger path and parsed ledger (UsageError naming the known members)."""
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
+    from cepledger.ledger import load as ledger_load
 
-    path = store.ledger_path(env.ledgers, member_id)
-    return path, store.load_member(path)
+    path = ledger_files.ledger_path(env.ledgers, member_id)
+    return path, ledger_load.load_member(path)
 
 
 def member_programs(env: Env, member: Member) -> list:
@@ -199,7 +200,8 @@ def run_init(env: Env, directory: str | None) -> int:
 
 def run_member_add(env: Env, member_id: str, name: str, program: str, since: str,
                    employed_since: str | None) -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
+    from cepledger.ledger import write as ledger_write
     from cepledger.model.dates import parse_date
     from cepledger.model.ids import validate_member_id
 
@@ -211,18 +213,18 @@ def run_member_add(env: Env, member_id: str, name: str, program: str, since: str
     if not name.strip():
         raise UsageError("--name is empty; give the member's name, e.g. --name 'Jane Doe'")
     _ledgers_exist(env)
-    path = store.ledger_path(env.ledgers, member_id)
+    path = ledger_files.ledger_path(env.ledgers, member_id)
     if path.exists():
         raise UsageError(f"member '{member_id}' already exists ({path}); "
                          f"to add a program use `cep member enrol {member_id} PROGRAM --since DATE`")
-    store.create_member(path, member_id, name.strip(), prog.id, since_d, employed_d)
+    ledger_write.create_member(path, member_id, name.strip(), prog.id, since_d, employed_d)
     env.out.write(f"created {path}: {name.strip()} in {prog.id} since {since_d}\n")
     _note_employed_since(env, prog, employed_d)
     return 0
 
 
 def run_member_enrol(env: Env, member_id: str, program: str, since: str, employed_since: str | None) -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import write as ledger_write
     from cepledger.model.dates import parse_date
 
     path, member = load_member(env, member_id)
@@ -232,7 +234,7 @@ def run_member_enrol(env: Env, member_id: str, program: str, since: str, employe
     since_d = parse_date(since, env.today)
     employed_d = parse_date(employed_since, env.today) if employed_since else None
     _check_enrolment_dates(since_d, employed_d)
-    store.add_enrolment(path, prog.id, since_d, employed_d)
+    ledger_write.add_enrolment(path, prog.id, since_d, employed_d)
     env.out.write(f"enrolled {member.id} in {prog.id} since {since_d}\n")
     _note_employed_since(env, prog, employed_d)
     return 0
@@ -287,7 +289,8 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
             title: str | None = None, item: str | None = None, course: str | None = None,
             cpsel: Sequence[str] = (), ratings: Sequence[str] = (), evidence: str | None = None,
             notes: str | None = None) -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import load as ledger_load
+    from cepledger.ledger import write as ledger_write
 
     path, member = load_member(env, member_id)
     fields = intake.build_entry(member, member_programs(env, member), activity, amount, today=env.today,
@@ -298,8 +301,8 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
         # Runs under the lock on the ledger as it is now: another writer may have changed it.
         intake.targets(member_programs(env, fresh), activity)
 
-    (entry,) = store.append_entries(path, [fields], validate=still_valid)  # as read back from the file
-    fresh = store.load_member(path)
+    (entry,) = ledger_write.append_entries(path, [fields], validate=still_valid)  # as read back from the file
+    fresh = ledger_load.load_member(path)
     for line in intake.effect_lines(fresh, member_programs(env, fresh), entry):
         env.out.write(line + "\n")
     return 0
@@ -309,7 +312,8 @@ def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when
 
 
 def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import load as ledger_load
+    from cepledger.ledger import write as ledger_write
 
     path, member = load_member(env, member_id)
     if not reason.strip():
@@ -320,8 +324,8 @@ def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
         raise UsageError(f"no entry '{entry_id}' in {member.id}'s ledger; {hint}`cep log {member.id}` lists the entry ids")
     if entry.is_void:
         raise UsageError(f"entry {entry_id} is already void ({entry.void})")
-    voided = store.void_entry(path, entry_id, reason.strip())  # as read back from the file
-    fresh = store.load_member(path)
+    voided = ledger_write.void_entry(path, entry_id, reason.strip())  # as read back from the file
+    fresh = ledger_load.load_member(path)
     for line in intake.effect_lines(fresh, member_programs(env, fresh), voided, verb="voided"):
         env.out.write(line + "\n")
     return 0
@@ -433,7 +437,8 @@ def _program_years(env: Env, member: Member, pr: ProgramResult, as_of: date | No
 
 def run_summary(env: Env, year: str | None = None, program: str | None = None, check: bool = False,
                 fmt: str = "table") -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
+    from cepledger.ledger import load as ledger_load
 
     check_format(fmt)
     year_n = parse_year_option(year)
@@ -442,11 +447,11 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
     problems: list[Problem] = []
     from cepledger.render.progress import track
 
-    paths = store.member_files(env.ledgers)
+    paths = ledger_files.member_files(env.ledgers)
     if fmt != "table":
         def one(path: Path) -> tuple[list[Problem], list[tuple[bool, Any]]]:
             try:
-                member = store.load_member(path)
+                member = ledger_load.load_member(path)
                 results = evaluate(env, member, year_n, program=program)
             except DataError as exc:
                 return exc.problems, []
@@ -483,16 +488,16 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
 def run_check(env: Env, strict: bool = False, fmt: str = "table") -> int:
     from cepledger.check import check_ledgers
     from cepledger.rules.load import PACKAGE_PROGRAMS, load_registry
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
 
     check_format(fmt)
     registry = load_registry([env.ledgers / "programs"], strict=False)
     from cepledger.render.progress import Progress
 
-    with Progress(env.err, len(store.member_files(env.ledgers)), "checking") as bar:
+    with Progress(env.err, len(ledger_files.member_files(env.ledgers)), "checking") as bar:
         problems = check_ledgers(env.ledgers, registry, progress=lambda _path: bar.tick())
     problems.sort(key=lambda p: (p.path, p.line))
-    n_files = (len(store.member_files(env.ledgers)) + len(list(PACKAGE_PROGRAMS.glob("*.toml")))
+    n_files = (len(ledger_files.member_files(env.ledgers)) + len(list(PACKAGE_PROGRAMS.glob("*.toml")))
                + (len(list((env.ledgers / "programs").glob("*.toml"))) if (env.ledgers / "programs").is_dir() else 0))
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -571,9 +576,11 @@ def complete_activities(ledgers: Path, member_id: str | None, incomplete: str) -
         programs = None
         if member_id:
             try:
-                from cepledger import ledger as store
+                from cepledger.ledger import files as ledger_files
+                from cepledger.ledger import load as ledger_load
+                from cepledger.ledger import write as ledger_write
 
-                member = store.load_member(store.ledger_path(ledgers, member_id))
+                member = ledger_load.load_member(ledger_files.ledger_path(ledgers, member_id))
                 programs = [registry.programs[e.program] for e in member.enrolments if e.program in registry.programs]
             except (CepError, OSError):
                 programs = None
@@ -601,12 +608,12 @@ def summary_rows(env: Env, paths, year: int | None, program: str | None,
 
     A ledger that does not load is reported, not fatal: the others still count.
     """
-    from cepledger import ledger as store
+    from cepledger.ledger import load as ledger_load
     from cepledger.render.progress import track
 
     for path in track(paths, env.err, "summary"):
         try:
-            member = store.load_member(path)
+            member = ledger_load.load_member(path)
             results = evaluate(env, member, year, program=program)
         except DataError as exc:
             problems.extend(exc.problems)
@@ -616,12 +623,13 @@ def summary_rows(env: Env, paths, year: int | None, program: str | None,
 
 def load_all_members(env: Env) -> tuple[list[Member], list[Problem]]:
     """Every ledger in the folder that loads, and the problems of those that do not."""
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
+    from cepledger.ledger import load as ledger_load
 
     members, problems = [], []
-    for path in store.member_files(env.ledgers):
+    for path in ledger_files.member_files(env.ledgers):
         try:
-            members.append(store.load_member(path))
+            members.append(ledger_load.load_member(path))
         except DataError as exc:
             problems.extend(exc.problems)
     return members, problems

@@ -213,7 +213,7 @@ def run_verify(env: Env, member_id: str | None = None, fmt: str = "table") -> in
 def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, maps: Sequence[str] = ()) -> int:
     """All rows or none: any bad row stops the import (exit 3) and nothing is written."""
     from cepledger.cli import intake
-    from cepledger import ledger as store
+    from cepledger.ledger import write as ledger_write
     from cepledger.model.errors import DataError
     from cepledger.ledger.importer import parse_maps, plan_import, read_csv_text
 
@@ -251,7 +251,7 @@ def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, m
         for _, fields in plan.new:
             intake.targets(member_programs(env, fresh), fields["activity"])
 
-    written = store.append_entries(path, [fields for _, fields in plan.new], validate=still_valid)
+    written = ledger_write.append_entries(path, [fields for _, fields in plan.new], validate=still_valid)
     env.out.write(f"imported {len(written)} entries into {path}, {len(plan.skipped)} skipped as duplicates\n")
     return 0
 
@@ -266,7 +266,8 @@ def run_reflect(env: Env, member_id: str, answers: Sequence[str] = (), *, ask=No
     ``ask(question) -> str`` asks for the answers when none are given (the CLI passes a prompt).
     """
     from cepledger.cli import intake
-    from cepledger import ledger as store
+    from cepledger.ledger import load as ledger_load
+    from cepledger.ledger import write as ledger_write
     from cepledger.model.reflection import ACTIVITY, QUESTIONS, TITLE, reflection_notes
 
     path, member = load_member(env, member_id)
@@ -293,8 +294,8 @@ def run_reflect(env: Env, member_id: str, answers: Sequence[str] = (), *, ask=No
     def still_valid(fresh: Member) -> None:
         intake.targets(member_programs(env, fresh), act)
 
-    (entry,) = store.append_entries(path, [fields], validate=still_valid)
-    fresh = store.load_member(path)
+    (entry,) = ledger_write.append_entries(path, [fields], validate=still_valid)
+    fresh = ledger_load.load_member(path)
     for line in intake.effect_lines(fresh, member_programs(env, fresh), entry):
         env.out.write(line + "\n")
     return 0
@@ -360,14 +361,14 @@ def run_status_md(env: Env, member_id: str, year: str | None = None, program: st
 
 
 def run_summary_md(env: Env, year: str | None = None, program: str | None = None, check: bool = False) -> int:
-    from cepledger import ledger as store
+    from cepledger.ledger import files as ledger_files
     from cepledger.cli.commands import _report_problems, check_program_filter, summary_rows
     from cepledger.render.markdown import summary_markdown
 
     year_n = parse_year_option(year)
     check_program_filter(env, None, program)
     rows, problems = [], []
-    summary_rows(env, store.member_files(env.ledgers), year_n, program, rows, problems)
+    summary_rows(env, ledger_files.member_files(env.ledgers), year_n, program, rows, problems)
     env.out.write(summary_markdown(rows))
     short = check and not all(pr.met for _, pr in rows)
     return _report_problems(env, problems, 1 if short else 0)

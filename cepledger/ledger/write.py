@@ -35,7 +35,7 @@ from typing import Any, Callable, NamedTuple
 from cepledger.model.errors import DataError, UsageError, WriteError
 from cepledger.model.ids import is_valid_member_id
 from cepledger.model.records import Entry, Member, Source
-from cepledger.ledger.read import (
+from cepledger.ledger.load import (
     ENTRY_KEYS,
     Parsed,
     _build_member,
