@@ -77,25 +77,29 @@ def _refuse(path: str, code: str, message: str) -> DataError:
     return DataError(Problem(path, 0, code, message))
 
 
-def _check_stat(path: str, st: os.stat_result) -> None:
+def _check_stat(path: str, st: os.stat_result, limit: int, what: str) -> None:
     mode = st.st_mode
     if stat.S_ISLNK(mode):
         raise _refuse(path, "symlink", f"{path} is a symbolic link; cepledger only reads and writes "
                       "regular files, so replace the link with the file itself.")
     if stat.S_ISDIR(mode):
-        raise _refuse(path, "not-a-file", f"{path} is a folder, not a ledger file; rename or remove it.")
+        raise _refuse(path, "not-a-file", f"{path} is a folder, not a {what}; rename or remove it.")
     if not stat.S_ISREG(mode):
         kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else (
             "a device" if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) else "not a regular file")
-        raise _refuse(path, "not-a-file", f"{path} is {kind}, not a ledger file; rename or remove it.")
+        raise _refuse(path, "not-a-file", f"{path} is {kind}, not a {what}; rename or remove it.")
     if st.st_nlink > 1:
         # Replacing a hard-linked file atomically would silently split the links,
         # so such a file is refused rather than half-updated.
         raise _refuse(path, "hard-link", f"{path} has {st.st_nlink} hard links; give it its own copy "
                       f"(cp {path} {path}.new && mv {path}.new {path}) and try again.")
-    if st.st_size > MAX_LEDGER_BYTES:
-        raise _refuse(path, "too-large", f"{path} is {st.st_size // (1024 * 1024)} MiB, larger than the "
-                      "64 MiB a ledger may be; split it or remove what does not belong in it.")
+    if st.st_size > limit:
+        raise _refuse(path, "too-large", f"{path} is {_size(st.st_size)}, larger than the "
+                      f"{_size(limit)} a {what} may be; split it or remove what does not belong in it.")
+
+
+def _size(n: int) -> str:
+    return f"{n // (1024 * 1024)} MiB" if n >= 1024 * 1024 else f"{n // 1024} KiB"
 
 
 def read_ledger_bytes(path: Path | str) -> tuple[bytes, os.stat_result]:
@@ -106,11 +110,18 @@ def read_ledger_bytes(path: Path | str) -> tuple[bytes, os.stat_result]:
     the file does not exist and ``DataError`` for symbolic links, FIFOs, devices,
     folders, hard-linked files, files over 64 MiB and files that cannot be read.
     """
+    return read_regular_file(path, limit=MAX_LEDGER_BYTES, what="ledger file")
+
+
+def read_regular_file(path: Path | str, *, limit: int, what: str) -> tuple[bytes, os.stat_result]:
+    """``read_ledger_bytes`` for any file cepledger reads as data (``what``: "rule file"):
+    a regular file of at most ``limit`` bytes, read without following a link or blocking
+    on a FIFO; ``FileNotFoundError`` when missing, ``DataError`` (exit 3) otherwise."""
     p = os.fspath(path)
     try:
-        return _read_checked(p)
+        return _read_checked(p, limit, what)
     except (FileNotFoundError, NotADirectoryError):
-        raise FileNotFoundError(errno.ENOENT, "no such ledger", p) from None
+        raise FileNotFoundError(errno.ENOENT, f"no such {what}", p) from None
     except OSError as e:
         if e.errno == errno.ELOOP:
             raise _refuse(p, "symlink", f"{p} is a symbolic link; replace the link with the file itself.") from None
@@ -119,17 +130,17 @@ def read_ledger_bytes(path: Path | str) -> tuple[bytes, os.stat_result]:
         raise _refuse(p, "unreadable", f"{p} could not be read ({e.strerror or e}); check the disk and try again.") from None
 
 
-def _read_checked(p: str) -> tuple[bytes, os.stat_result]:
-    _check_stat(p, os.lstat(p))
+def _read_checked(p: str, limit: int, what: str) -> tuple[bytes, os.stat_result]:
+    _check_stat(p, os.lstat(p), limit, what)
     # O_NOFOLLOW closes the race where the file is swapped for a symlink after the
     # lstat; O_NONBLOCK makes opening a FIFO swapped in meanwhile return at once.
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(p, flags)
     try:
         fst = os.fstat(fd)
-        _check_stat(p, fst)  # the file we opened, not the one we looked at
+        _check_stat(p, fst, limit, what)  # the file we opened, not the one we looked at
         chunks = []
-        remaining = MAX_LEDGER_BYTES + 1
+        remaining = limit + 1
         while remaining > 0:
             # Usually the whole file in one read: no second copy to join.
             chunk = os.read(fd, min(remaining, max(fst.st_size + 1, 1 << 16)))
@@ -140,6 +151,6 @@ def _read_checked(p: str) -> tuple[bytes, os.stat_result]:
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
-    if len(data) > MAX_LEDGER_BYTES:  # it grew while we read
-        raise _refuse(p, "too-large", f"{p} is larger than the 64 MiB a ledger may be.")
+    if len(data) > limit:  # it grew while we read
+        raise _refuse(p, "too-large", f"{p} is larger than the {_size(limit)} a {what} may be.")
     return data, fst
