@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cepledger.calc.evaluate import evaluate_program
-from cepledger.model.records import Entry, Enrolment, Member, ProgramResult, RequirementResult, Source
+from cepledger.model.records import Entry, Enrolment, Member, Source
+from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.model.periods import program_period
 from cepledger.rules.load import Registry, load_registry
 

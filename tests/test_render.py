@@ -13,15 +13,8 @@ from decimal import Decimal
 import pytest
 
 from cepledger.render import plain as render
-from cepledger.model.records import (
-    ActivityTotal,
-    Enrolment,
-    Member,
-    Period,
-    ProgramResult,
-    RequirementResult,
-    Source,
-)
+from cepledger.model.results import ActivityTotal, ProgramResult, RequirementResult
+from cepledger.model.records import Enrolment, Member, Period, Source
 
 D = Decimal
 PERIOD = Period("2025-26", date(2025, 9, 1), date(2026, 8, 31))

@@ -12,16 +12,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from cepledger.model.errors import DataError, Problem
-from cepledger.model.records import (
-    ZERO,
+from cepledger.model.records import ZERO, Enrolment, Entry, Member, Period
+from cepledger.model.results import (
     ActivityTotal,
     Clip,
-    Enrolment,
-    Entry,
     EntryResult,
-    Member,
     MemberStatus,
-    Period,
     ProgramResult,
     RequirementResult,
 )

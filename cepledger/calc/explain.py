@@ -12,7 +12,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from cepledger.calc.evaluate import allocate
-from cepledger.model.records import ZERO, Entry, EntryResult, Member, Period
+from cepledger.model.records import ZERO, Entry, Member, Period
+from cepledger.model.results import EntryResult
 from cepledger.model.periods import program_period, reporting_year
 from dataclasses import dataclass
 

@@ -16,7 +16,8 @@ from collections import defaultdict
 from datetime import date
 from decimal import ROUND_UP, Decimal
 
-from cepledger.model.records import ZERO, ProgramResult, RequirementResult
+from cepledger.model.records import ZERO
+from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.model.periods import reporting_year
 from dataclasses import dataclass
 

@@ -30,7 +30,8 @@ class _Intake:
 
 intake = _Intake()
 from cepledger.model.errors import CepError, DataError, Problem, UsageError
-from cepledger.model.records import Member, ProgramResult
+from cepledger.model.records import Member
+from cepledger.model.results import ProgramResult
 from dataclasses import dataclass, field
 
 FORMATS = ("table", "json", "csv")

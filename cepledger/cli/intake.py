@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 from cepledger.render import plain as render
 from cepledger.model.errors import UsageError
-from cepledger.model.records import Entry, Member, ProgramResult
+from cepledger.model.records import Entry, Member
+from cepledger.model.results import ProgramResult
 from dataclasses import dataclass
 
 MAX_AMOUNT = Decimal(1000)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from cepledger.model.records import Member, ProgramResult
+from cepledger.model.records import Member
+from cepledger.model.results import ProgramResult
 from cepledger.render.plain import num_text
 
 

@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Sequence, TextIO
 
 from cepledger.model.errors import Problem
-from cepledger.model.records import Entry, Member, Period, ProgramResult, RequirementResult
+from cepledger.model.records import Entry, Member, Period
+from cepledger.model.results import ProgramResult, RequirementResult
 from dataclasses import dataclass, field
 
 CENT = Decimal("0.01")

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from cepledger.model.records import Entry, EntryResult, Member, ProgramResult
+from cepledger.model.records import Entry, Member
+from cepledger.model.results import EntryResult, ProgramResult
 from dataclasses import dataclass, field
 
 

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cepledger.model.records import Member, ProgramResult, RequirementResult
+from cepledger.model.records import Member
+from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.render.plain import LogRow, cap_words, num_text, period_words, requirement_words, shown
 
 BAR_WIDTH = 8
