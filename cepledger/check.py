@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 from cepledger.model.errors import DataError, Problem
 from cepledger.model.records import Entry, Member
 from cepledger.model.periods import program_span
-from cepledger.rules.load import Program, Registry
+from cepledger.rules.model import Program, Registry
 
 MAX_AMOUNT = Decimal(1000)
 

@@ -17,7 +17,8 @@ from cepledger.calc.evaluate import evaluate_program
 from cepledger.model.records import Entry, Enrolment, Member, Source
 from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.model.periods import program_period
-from cepledger.rules.load import Registry, load_registry
+from cepledger.rules.model import Registry
+from cepledger.rules.load import load_registry
 
 D = Decimal
 TEST_PROGRAMS = Path(__file__).with_name("programs")

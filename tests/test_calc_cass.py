@@ -58,7 +58,7 @@ def credits(m, year=Y, **kw):
 
 
 def test_the_rule_file_defines_exactly_the_24_activities_of_rules_md():
-    from cepledger.rules.load import BUILTIN_ACTIVITIES
+    from cepledger.rules.fields import BUILTIN_ACTIVITIES
 
     prog = registry().programs["cass-cep"]
     own = set(prog.activities) - set(BUILTIN_ACTIVITIES)  # `reflection` is known to every program

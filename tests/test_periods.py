@@ -20,7 +20,7 @@ from cepledger.model.periods import (
     year_label,
     year_start,
 )
-from cepledger.rules.load import PeriodRule
+from cepledger.rules.model import PeriodRule
 
 
 def enrol(since, employed=None):

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from cepledger.model.errors import DataError, UsageError
-from cepledger.rules.load import BUILTIN_ACTIVITIES, PACKAGE_PROGRAMS, load_registry
+from cepledger.rules.fields import BUILTIN_ACTIVITIES
+from cepledger.rules.load import PACKAGE_PROGRAMS, load_registry
 
 GOOD = """\
 format = 1

@@ -22,7 +22,7 @@ from cepledger.model.results import (
     RequirementResult,
 )
 from cepledger.model.periods import program_period, program_span, previous_period, reporting_year, window_end
-from cepledger.rules.load import Activity, Program, Registry, Requirement, fmt_amount
+from cepledger.rules.model import Activity, Program, Registry, Requirement, fmt_amount
 
 CENT = Decimal("0.01")
 

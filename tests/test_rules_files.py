@@ -1,0 +1,140 @@
+"""Rule files are read with the ledger's file safety: a FIFO, a link to /dev/zero, a huge
+file or a folder in ``<ledgers>/programs/`` is one problem (exit 3), never a hang.
+
+The commands run in a fresh interpreter with a timeout: before the fix, opening the FIFO
+or reading /dev/zero blocked every command forever.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cepledger.rules.load import MAX_RULE_FILE_BYTES, load_registry
+from cli_helpers import TODAY, make_ledgers
+
+REPO = Path(__file__).resolve().parent.parent
+
+GOOD = """\
+format = 1
+id = "small"
+name = "A small program"
+
+[activities.talk]
+cap = 5
+per = "item"
+
+[[requirements]]
+id = "hours"
+kind = "total"
+min = 10
+"""
+
+
+def make_fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def make_zero_link(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+def make_huge(path: Path) -> None:
+    with open(path, "wb") as f:
+        f.truncate(MAX_RULE_FILE_BYTES + 1)  # sparse: nothing written, but st_size is over the limit
+
+
+def make_folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside.toml").write_text(GOOD, encoding="utf-8")
+
+
+BAD_FILES = {
+    "fifo": (make_fifo, "not-a-file", "the file is a named pipe (FIFO), not a rule file; rename or remove it."),
+    "zero-link": (make_zero_link, "symlink", "the file is a symbolic link; cepledger only reads and writes "
+                  "regular files, so replace the link with the file itself."),
+    "huge": (make_huge, "too-large", "the file is 1 MiB, larger than the 1 MiB a rule file may be; "
+             "split it or remove what does not belong in it."),
+    "folder": (make_folder, "not-a-file", "the file is a folder, not a rule file; rename or remove it."),
+}
+
+
+@pytest.fixture(params=sorted(BAD_FILES))
+def bad_rules(request, tmp_path):
+    """A ledgers folder (jdoe, mlee) whose ``programs/x.toml`` is one kind of bad file."""
+    make, code, message = BAD_FILES[request.param]
+    ledgers = make_ledgers(tmp_path)
+    (ledgers / "programs").mkdir()
+    (ledgers / "programs" / "small.toml").write_text(GOOD, encoding="utf-8")
+    bad = ledgers / "programs" / "x.toml"
+    make(bad)
+    return ledgers, bad, code, message
+
+
+def cep(ledgers: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CEPLEDGER_TODAY=TODAY, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-m", "cepledger", "--ledgers", str(ledgers), *args],
+                          capture_output=True, text=True, env=env, timeout=30, stdin=subprocess.DEVNULL)
+
+
+def test_the_loader_reports_the_file_and_keeps_the_others(bad_rules):
+    ledgers, bad, code, message = bad_rules
+    reg = load_registry([ledgers / "programs"], strict=False)
+    assert [(p.path, p.line, p.code, p.message) for p in reg.problems] == [(str(bad), 1, code, message)]
+    assert "small" in reg.programs and "cass-cep" in reg.programs
+
+
+@pytest.mark.parametrize("args", [
+    ("status", "jdoe"),
+    ("status", "jdoe", "--format", "json"),  # the no-Typer fast path
+    ("log", "jdoe", "--format", "csv"),
+    ("programs",),
+    ("programs", "cass-cep", "--format", "json"),
+])
+def test_every_command_exits_3_with_one_sentence(bad_rules, args):
+    ledgers, bad, _code, message = bad_rules
+    before = sorted(p.name for p in ledgers.iterdir())
+    out = cep(ledgers, *args)
+    assert out.returncode == 3, (out.stdout, out.stderr)
+    assert out.stderr == f"{bad}:1: {message}\n"
+    assert out.stdout == ""
+    assert sorted(p.name for p in ledgers.iterdir()) == before
+
+
+def test_summary_exits_3_naming_the_file(bad_rules):
+    # summary reads the rules once per member, so the sentence may repeat (cli's loop)
+    ledgers, bad, _code, message = bad_rules
+    out = cep(ledgers, "summary", "--format", "csv")
+    assert out.returncode == 3, (out.stdout, out.stderr)
+    assert f"{bad}:1: {message}\n" in out.stderr
+
+
+def test_check_lists_the_file_as_an_error(bad_rules):
+    ledgers, bad, code, message = bad_rules
+    out = cep(ledgers, "check")
+    assert out.returncode == 3, (out.stdout, out.stderr)
+    assert f"{bad}:1: {message} [{code}]\n" in out.stdout
+    assert "1 error, 0 warnings" in out.stdout
+
+
+def test_a_rule_file_at_the_limit_is_read(tmp_path):
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    padding = "# padding\n" * ((MAX_RULE_FILE_BYTES - len(GOOD)) // 10)
+    (folder / "small.toml").write_text(GOOD + padding, encoding="utf-8")
+    assert (folder / "small.toml").stat().st_size <= MAX_RULE_FILE_BYTES
+    reg = load_registry([folder])
+    assert reg.programs["small"].requirements[0].min == 10
+
+
+def test_a_dangling_link_is_reported_not_skipped(tmp_path):
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    (folder / "gone.toml").symlink_to(folder / "nowhere.toml")
+    reg = load_registry([folder], strict=False)
+    assert [p.code for p in reg.problems] == ["symlink"]
