@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from calc_helpers import D, activity_total, counted, d, e, member, registry, req, status
-from cepledger.calc.evaluate import allocate, evaluate_member
+from cepledger.calc.caps import allocate
+from cepledger.calc.evaluate import evaluate_member
 
 # RULES.md, `cass-cep`: activity id, code, cap, the unit the cap applies per.
 CASS_CAPS = [

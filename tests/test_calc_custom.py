@@ -12,7 +12,8 @@ from decimal import Decimal
 import pytest
 
 from calc_helpers import D, TEST_PROGRAMS, counted, d, e, member, nurse_registry, req
-from cepledger.calc.evaluate import allocate, evaluate_member, evaluate_program
+from cepledger.calc.caps import allocate
+from cepledger.calc.evaluate import evaluate_member, evaluate_program
 from cepledger.model.periods import program_period
 
 NURSE = "nurse-cycle"

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc_helpers import e, member, registry
-from cepledger.calc.evaluate import allocate
+from cepledger.calc.caps import allocate
 from cepledger.model.periods import reporting_year
 
 PROGRAM = registry().programs["cass-cep"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cepledger.calc.evaluate import allocate
+from cepledger.calc.caps import allocate
 from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.results import EntryResult
 from cepledger.model.periods import program_period, reporting_year

@@ -337,7 +337,7 @@ def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
 
 def log_rows(env: Env, member: Member, year: int | None, activity: str | None) -> list[render.LogRow]:
     """Every entry (of one year / one activity) with claimed and counted per program."""
-    from cepledger.calc.evaluate import allocate, claimed_amount
+    from cepledger.calc.caps import allocate, claimed_amount
     from cepledger.model.periods import program_period, reporting_year
 
     programs = member_programs(env, member)
