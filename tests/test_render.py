@@ -1,4 +1,4 @@
-"""JSON/CSV writers (cepledger.render.plain) and the rich tables (cepledger.render.tables)."""
+"""JSON/CSV writers (render.json_csv), numbers in words (render.words) and the rich tables (render.tables)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from cepledger.render import plain as render
+from cepledger.render import json_csv
+from cepledger.render import words
 from cepledger.model.results import ActivityTotal, ProgramResult, RequirementResult
 from cepledger.model.records import Enrolment, Member, Period, Source
 
@@ -54,21 +55,21 @@ MEMBER = Member("jdoe", "Jane Doe", "ledgers/jdoe.toml",
     ],
 )
 def test_num_is_exact_to_two_decimals(value, expected):
-    n = render.num(value)
+    n = words.num(value)
     assert n == expected
     assert type(n) is type(expected)
 
 
 def test_num_json_text_never_shows_binary_noise():
     values = [D("27.5") - D("0.01") * k for k in range(200)]
-    text = json.dumps([render.num(v) for v in values])
+    text = json.dumps([words.num(v) for v in values])
     for v, shown in zip(values, json.loads(text)):
         assert D(repr(shown)) == v.quantize(D("0.01"))
     assert "27.499999" not in text and "e-" not in text
 
 
 def test_status_json_has_the_spec_shape():
-    data = render.status_json(MEMBER, [result()])
+    data = json_csv.status_json(MEMBER, [result()])
     assert data == {
         "member": "jdoe",
         "name": "Jane Doe",
@@ -88,25 +89,25 @@ def test_status_json_has_the_spec_shape():
         ],
     }
     out = io.StringIO()
-    render.write_json(data, out)
+    json_csv.write_json(data, out)
     assert '"earned": 27.5,' in out.getvalue()
     assert out.getvalue().endswith("}\n")
 
 
 def test_a_set_requirement_lists_what_is_missing():
     r = req("cpsel-proficiency", "6", "4", missing=("5", "6"), kind="ratings", unit="standards")
-    assert render.requirement_json(r)["missing"] == ["5", "6"]
-    assert "missing" not in render.requirement_json(req("annual-credits", "30", "31"))
+    assert json_csv.requirement_json(r)["missing"] == ["5", "6"]
+    assert "missing" not in json_csv.requirement_json(req("annual-credits", "30", "31"))
 
 
 def test_summary_objects_start_with_the_member():
-    data = render.program_json(result(), member="jdoe")
+    data = json_csv.program_json(result(), member="jdoe")
     assert list(data)[:2] == ["member", "program"]
 
 
 def test_status_csv_rows():
     out = io.StringIO()
-    render.write_csv(render.STATUS_CSV_HEADER, render.requirement_rows("jdoe", result()), out)
+    json_csv.write_csv(json_csv.STATUS_CSV_HEADER, json_csv.requirement_rows("jdoe", result()), out)
     assert out.getvalue() == (
         "member,program,period,requirement,required,earned,shortfall,met,due\n"
         "jdoe,cass-cep,2025-26,annual-credits,30,27.5,2.5,false,2026-08-31\n"
@@ -116,12 +117,12 @@ def test_status_csv_rows():
 
 def test_csv_quotes_commas_and_quotes():
     out = io.StringIO()
-    render.write_csv(("a", "b"), [['Hello, "world"', True]], out)
+    json_csv.write_csv(("a", "b"), [['Hello, "world"', True]], out)
     assert out.getvalue() == 'a,b\n"Hello, ""world""",true\n'
 
 
 def test_render_does_not_import_rich():
-    code = "import sys, cepledger.render.plain, cepledger.cli.commands; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
+    code = "import sys, cepledger.render.json_csv, cepledger.render.words, cepledger.cli.commands; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -209,7 +210,7 @@ def test_ledger_text_is_never_read_as_markup():
 
     entry = Entry(0, date(2025, 10, 3), "live-webinar", Source("x", 9), id="a1", hours=D(1), title="[bold]x[/bold]")
     console, buf = _console(100)
-    log_table(console, MEMBER, [render.LogRow(entry, D(1), {"cass-cep": D(1)})], ["cass-cep"])
+    log_table(console, MEMBER, [json_csv.LogRow(entry, D(1), {"cass-cep": D(1)})], ["cass-cep"])
     assert "[bold]x[/bold]" in buf.getvalue()
 
 
@@ -219,15 +220,15 @@ def test_num_round_trips_every_cent_amount():
     @given(st.integers(min_value=-10**9, max_value=10**9))
     def check(cents):
         value = D(cents).scaleb(-2)
-        text = json.dumps(render.num(value))
+        text = json.dumps(words.num(value))
         assert D(text) == value
-        assert render.num_text(value) == text
+        assert words.num_text(value) == text
 
     check()
 
 
 def test_terminal_output_escapes_control_and_bidi_characters():
-    from cepledger.render.plain import shown
+    from cepledger.render.words import shown
 
     assert shown("evil\u202etxt.exe\x1b[31mred") == "evil\\u202etxt.exe\\x1b[31mred"
     assert shown("line\nbreak\ttab é ü 中") == "line\\x0abreak\ttab é ü 中"

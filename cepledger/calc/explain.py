@@ -1,6 +1,6 @@
 """Why an entry counted what it did: every cap on its way from claimed to counted.
 
-``explain_entry`` replays the counting order (``calc.allocate``) for the period that
+``explain_entry`` replays the counting order (``calc.caps.allocate``) for the period that
 holds the entry and, for each cap the rules put on its activity (its own cap per entry,
 item, year or period, then each combined group), says what earlier entries had already
 used, how much room was left, and how much the cap took off. Caps that applied but did
@@ -9,13 +9,14 @@ not clip are listed too, with their room. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from cepledger.calc.caps import allocate
+from cepledger.model.periods import program_period, reporting_year
 from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.results import EntryResult
-from cepledger.model.periods import program_period, reporting_year
-from dataclasses import dataclass
+from cepledger.rules.model import Activity, Program
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +42,14 @@ class Explanation:
     unit: str
     period: Period | None
     entry: Entry
-    rule: str  # the activity's code and how it counts (``A4 live-webinar: hours``)
+    activity: Activity  # the rule the entry counts under
     claimed: Decimal
     counted: Decimal
     steps: tuple[CapStep, ...] = ()
     note: str = ""
 
 
-def _caps_of(program, activity) -> list[tuple[str, str, str, str, Decimal, tuple[str, ...]]]:
+def _caps_of(program: Program, activity: Activity) -> list[tuple[str, str, str, str, Decimal, tuple[str, ...]]]:
     """(code, scope, per, description, cap, activities sharing it) in the order calc applies them."""
     caps = []
     if activity.cap is not None:
@@ -73,14 +74,6 @@ def _same_key(per: str, a: Entry, b: Entry, start_month: int, period: Period) ->
     return True  # year
 
 
-def rule_words(activity) -> str:
-    """``A4 live-webinar (hours)``, ``CEP cep-course (fixed 10)``, ``orientation (milestone)``."""
-    from cepledger.render.plain import cap_words
-
-    head = f"{activity.code} {activity.id}".strip()
-    return f"{head}: {cap_words(activity)}"
-
-
 def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
     """The cap chain of one entry in every program (of ``programs``) that defines its activity.
 
@@ -101,14 +94,14 @@ def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
         start_month = prog.period.start_month
         period = program_period(prog.period, enrolment, reporting_year(entry.date, start_month)) if enrolment else None
         if period is None or not period.contains(entry.date):
-            out.append(Explanation(prog.id, prog.unit, period, entry, rule_words(activity), ZERO, ZERO,
+            out.append(Explanation(prog.id, prog.unit, period, entry, activity, ZERO, ZERO,
                                    note=f"not counted: {entry.date} is outside the member's time in {prog.id}"))
             continue
         results = allocate(member, prog, period.start, period.end)
         pos = next(i for i, r in enumerate(results) if r.entry.index == entry.index)  # same member: same index
         mine = results[pos]
         if entry.is_void:
-            out.append(Explanation(prog.id, prog.unit, period, entry, rule_words(activity), mine.claimed, ZERO,
+            out.append(Explanation(prog.id, prog.unit, period, entry, activity, mine.claimed, ZERO,
                                    note=f"void ({entry.void}): counts for nothing and takes no room under any cap"))
             continue
         before = [r for r in results[:pos] if not r.entry.is_void]
@@ -129,70 +122,6 @@ def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
             note = "a milestone: it counts toward its requirement, not toward any total"
         if not steps and activity.amount == "hours":
             note = "no cap applies to this activity"
-        out.append(Explanation(prog.id, prog.unit, period, entry, rule_words(activity), mine.claimed,
+        out.append(Explanation(prog.id, prog.unit, period, entry, activity, mine.claimed,
                                mine.counted, tuple(steps), note))
     return out
-
-
-def explanation_json(member: Member, explanations: list[Explanation]) -> dict:
-    """The ``cep explain --format json`` object."""
-    from cepledger.render.plain import num, period_json
-
-    e = explanations[0].entry if explanations else None
-    return {
-        "member": member.id,
-        "entry": None if e is None else {
-            "id": e.id, "date": e.date.isoformat(), "activity": e.activity, "hours": num(e.hours),
-            "item": e.item, "title": e.title, "void": e.void,
-        },
-        "programs": [
-            {
-                "program": x.program,
-                "period": period_json(x.period) if x.period else None,
-                "rule": x.rule,
-                "claimed": num(x.claimed),
-                "counted": num(x.counted),
-                "note": x.note,
-                "caps": [
-                    {
-                        "code": s.code, "scope": s.scope, "per": s.per, "description": s.description,
-                        "cap": num(s.cap), "used_before": num(s.used_before), "room": num(s.room),
-                        "clipped": num(s.clipped),
-                        "earlier": [{"id": r.entry.id, "date": r.entry.date.isoformat(),
-                                     "activity": r.entry.activity, "counted": num(r.counted)} for r in s.earlier],
-                    }
-                    for s in x.steps
-                ],
-            }
-            for x in explanations
-        ],
-    }
-
-
-def explanation_lines(explanations: list[Explanation]) -> list[str]:
-    """Plain text for people: one block per program, one line per cap."""
-    from cepledger.render.plain import num_text, shown
-
-    lines = []
-    for x in explanations:
-        e = x.entry
-        what = shown(e.title or e.item or "")
-        lines.append(f"{shown(e.id or '')} {e.date} {shown(e.activity)}{f' ({what})' if what else ''}"
-                     f" in {x.program}{f' {x.period.label}' if x.period else ''}")
-        lines.append(f"  rule: {x.rule}")
-        lines.append(f"  claimed {num_text(x.claimed)} {x.unit}")
-        amount = x.claimed
-        for s in x.steps:
-            users = ", ".join(f"{shown(r.entry.id or '#' + str(r.entry.source.line))} {num_text(r.counted)}"
-                              for r in s.earlier)
-            used = f"earlier entries used {num_text(s.used_before)}" + (f" ({users})" if users else "")
-            head = f"  {s.code or '-'} {s.description}: {used}, room {num_text(s.room)}"
-            if s.clipped:
-                amount -= s.clipped
-                lines.append(f"{head} -> clipped {num_text(s.clipped)}, {num_text(amount)} left")
-            else:
-                lines.append(f"{head} -> no clip")
-        lines.append(f"  counted {num_text(x.counted)} {x.unit}")
-        if x.note:
-            lines.append(f"  note: {x.note}")
-    return lines

@@ -30,7 +30,8 @@ def _check_plain_format(fmt: str) -> str:
 
 
 def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table") -> int:
-    from cepledger.calc.explain import explain_entry, explanation_json, explanation_lines
+    from cepledger.calc.explain import explain_entry
+    from cepledger.render.explain import explanation_json, explanation_lines
     from cepledger.cli.intake import did_you_mean
 
     _check_plain_format(fmt)
@@ -104,7 +105,8 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
              fmt: str = "table") -> int:
     from cepledger.calc.evaluate import evaluate_program
     from cepledger.model.periods import program_period
-    from cepledger.calc.plan import plan_json, plan_program
+    from cepledger.render.plan import plan_json
+    from cepledger.calc.plan import plan_program
 
     _check_plain_format(fmt)
     year_n = parse_year_option(year)
@@ -387,7 +389,7 @@ def fill_add_arguments(env: Env, member_id: str | None, activity: str | None, am
     from cepledger.cli.commands import complete_members
     from cepledger.model.dates import parse_date
     from cepledger.cli.intake import choices_hint, parse_amount
-    from cepledger.render.plain import cap_words
+    from cepledger.render.words import cap_words
 
     asked = member_id is None or activity is None
     if member_id is None:

@@ -10,12 +10,12 @@ from typing import Sequence
 
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult
-from cepledger.render.plain import num_text
+from cepledger.render.words import num_text
 
 
 def cell(text) -> str:
     """A table cell: pipes escaped, line breaks and control characters flattened."""
-    from cepledger.render.plain import shown
+    from cepledger.render.words import shown
 
     return shown("" if text is None else str(text).replace("\n", " ")).replace("|", "\\|")
 

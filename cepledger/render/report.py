@@ -47,7 +47,7 @@ class Report:
 
 def rule_applied(er: EntryResult, program) -> str:
     """``A4 live-webinar: at most 3 per webinar (clipped 1)``; the caps that clipped, else the rule."""
-    from cepledger.render.plain import cap_words, num_text
+    from cepledger.render.words import cap_words, num_text
 
     a = program.activities.get(er.entry.activity)
     if er.entry.is_void:
@@ -101,7 +101,7 @@ def chart_data(section: ProgramSection) -> list[tuple[str, Decimal, Decimal]]:
 
 def amounts(er: EntryResult, program) -> tuple[str, str]:
     """Claimed and counted as text; a milestone has none ("-")."""
-    from cepledger.render.plain import num_text
+    from cepledger.render.words import num_text
 
     a = program.activities.get(er.entry.activity)
     if a is not None and a.amount == "none":
@@ -118,7 +118,7 @@ def _md(text) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    from cepledger.render.plain import num_text, period_words
+    from cepledger.render.words import num_text, period_words
 
     m = report.member
     out = [f"# Continuing education report {report.year_label}: {_md(m.name)} ({m.id})", "",
@@ -216,7 +216,7 @@ def _e(text) -> str:
 
 def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
     """A horizontal bar chart: per activity, claimed (light) behind counted (dark)."""
-    from cepledger.render.plain import num_text
+    from cepledger.render.words import num_text
 
     if not rows:
         return ""
@@ -247,7 +247,7 @@ def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
 
 
 def render_html(report: Report) -> str:
-    from cepledger.render.plain import num_text, period_words
+    from cepledger.render.words import num_text, period_words
 
     m = report.member
     title = f"Continuing education report {report.year_label}: {m.name} ({m.id})"

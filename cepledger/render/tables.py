@@ -19,7 +19,8 @@ from rich.text import Text
 
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult, RequirementResult
-from cepledger.render.plain import LogRow, cap_words, num_text, period_words, requirement_words, shown
+from cepledger.render.json_csv import LogRow
+from cepledger.render.words import cap_words, num_text, period_words, requirement_words, shown
 
 BAR_WIDTH = 8
 _PARTIALS = " ▏▎▍▌▋▊▉"
