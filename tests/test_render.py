@@ -133,14 +133,14 @@ rich = pytest.importorskip("rich")
 
 
 def _console(width=80, **kw):
-    from cepledger.render.tables import make_console
+    from cepledger.render.console import make_console
 
     buf = io.StringIO()
     return make_console(buf, width=width, **kw), buf
 
 
 def test_progress_bar_blocks():
-    from cepledger.render.tables import progress_bar
+    from cepledger.render.status_view import progress_bar
 
     assert progress_bar(D(0), D(30), 8) == " " * 8
     assert progress_bar(D(30), D(30), 8) == "█" * 8
@@ -151,7 +151,7 @@ def test_progress_bar_blocks():
 
 
 def _status_text(width, today=date(2026, 3, 15)):
-    from cepledger.render.tables import status_view
+    from cepledger.render.status_view import status_view
 
     console, buf = _console(width)
     status_view(console, MEMBER, [result()], {}, rules={}, today=today)
@@ -178,7 +178,7 @@ COLOUR_SGR = re.compile(r"\x1b\[[0-9;]*?(?<![0-9])(?:3[0-9]|9[0-7])[;m]")
 
 
 def _coloured_status(**kw) -> str:
-    from cepledger.render.tables import status_view
+    from cepledger.render.status_view import status_view
 
     console, buf = _console(100, force_terminal=True, color_system="standard", **kw)
     status_view(console, MEMBER, [result()], {}, rules={}, today=date(2026, 3, 15))

@@ -57,7 +57,7 @@ class Env:
         return self._registry
 
     def console(self):
-        from cepledger.render.tables import make_console
+        from cepledger.render.console import make_console
 
         return make_console(self.out, width=self.width)
 
@@ -405,7 +405,7 @@ def run_status(env: Env, member_id: str, year: str | None = None, program: str |
         render.write_csv(render.STATUS_CSV_HEADER,
                          [row for pr in results for row in render.requirement_rows(member.id, pr)], env.out)
     else:
-        from cepledger.render.tables import status_view
+        from cepledger.render.status_view import status_view
 
         years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
         status_view(env.console(), member, results, years, rules=env.registry().programs, today=env.today,

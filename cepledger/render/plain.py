@@ -4,7 +4,7 @@ shapes and writers are in ``render.json_csv``, numbers, rules and ledger text in
 in ``render.words``. Nothing new goes here.
 """
 
-from cepledger.render.json_csv import (  # noqa: F401 (re-exported for cli)
+from cepledger.render.json_csv import (
     ACTIVITY_CSV_HEADER,
     LOG_FIELDS,
     MEMBER_CSV_HEADER,
@@ -29,7 +29,7 @@ from cepledger.render.json_csv import (  # noqa: F401 (re-exported for cli)
     write_csv,
     write_json,
 )
-from cepledger.render.words import (  # noqa: F401 (re-exported for cli)
+from cepledger.render.words import (
     cap_words,
     num,
     num_text,
@@ -38,3 +38,36 @@ from cepledger.render.words import (  # noqa: F401 (re-exported for cli)
     requirement_words,
     shown,
 )
+
+__all__ = [
+    "ACTIVITY_CSV_HEADER",
+    "LOG_FIELDS",
+    "MEMBER_CSV_HEADER",
+    "PROBLEM_FIELDS",
+    "PROGRAM_CSV_HEADER",
+    "STATUS_CSV_HEADER",
+    "LogRow",
+    "activity_rows",
+    "log_json",
+    "member_json",
+    "member_row",
+    "period_json",
+    "problem_json",
+    "problem_row",
+    "program_detail_json",
+    "program_json",
+    "program_row",
+    "program_summary_json",
+    "requirement_json",
+    "requirement_rows",
+    "status_json",
+    "write_csv",
+    "write_json",
+    "cap_words",
+    "num",
+    "num_text",
+    "period_words",
+    "problem_line",
+    "requirement_words",
+    "shown",
+]
