@@ -311,7 +311,9 @@ def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
     import tempfile
 
     from cepledger.model.errors import WriteError
-    from cepledger.render.report import build_report, render_html, render_markdown
+    from cepledger.calc.report import build_report
+    from cepledger.ledger.evidence import verify_member
+    from cepledger.render.report import render_html, render_markdown
 
     target = Path(output)
     suffix = target.suffix.lower()
@@ -323,7 +325,7 @@ def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
         raise UsageError(f"{member.id} is in no program; enrol them with `cep member enrol`")
     year_n = parse_year_option(year)
     year_n = year_for(programs[0], year_n, env.today)
-    report = build_report(member, programs, year_n, env.ledgers, env.today)
+    report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today)
     text = render_markdown(report) if suffix in (".md", ".markdown") else render_html(report)
     folder = target.parent if str(target.parent) else Path(".")
     tmp = None

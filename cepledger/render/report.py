@@ -1,54 +1,26 @@
-"""The annual audit report: one member, one reporting year, as Markdown or one HTML file.
+"""The annual audit report (``calc.report.Report``) as Markdown or as one HTML file.
 
-``build_report`` gathers what an auditor asks for: the member, each program's period,
-every entry with claimed, counted and the rule applied, the evidence files with their
-SHA-256 (as recorded, and as found now), the requirement results and the member's
-reflections. ``render_markdown`` and ``render_html`` turn it into text; the HTML is one
-self-contained file (inline CSS and an inline SVG chart, no network) that reads well
-on screen and on paper. Pure apart from hashing the evidence files; ``today`` is passed in.
+Each shows the member, each program's period and requirement results, every entry with
+claimed, counted and the rule applied, the evidence files with their SHA-256 (as
+recorded, and as found now) and the member's reflections. The HTML is one
+self-contained file (inline CSS and an inline SVG chart, no network) that reads well on
+screen and on paper. Reads no files.
 """
 
 from __future__ import annotations
 
 import html
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-from cepledger.model.records import Entry, Member
-from cepledger.model.results import EntryResult, ProgramResult
-from dataclasses import dataclass, field
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRow:
-    entry: Entry
-    state: str  # ok | missing | changed | no-checksum
-    recorded: str | None
-    actual: str | None
+from cepledger.calc.report import ProgramSection, Report
+from cepledger.model.records import Member
+from cepledger.model.results import EntryResult
+from cepledger.render.words import cap_words, num_text, period_words
+from cepledger.rules.model import Program
 
 
-@dataclass(frozen=True, slots=True)
-class ProgramSection:
-    result: ProgramResult
-    rules: object
-    entries: tuple[EntryResult, ...]
-
-
-@dataclass(slots=True)
-class Report:
-    member: Member
-    year_label: str
-    today: date
-    programs: list[ProgramSection] = field(default_factory=list)
-    evidence: list[EvidenceRow] = field(default_factory=list)
-    reflections: list[tuple[Entry, list[tuple[str, str]]]] = field(default_factory=list)
-
-
-def rule_applied(er: EntryResult, program) -> str:
+def rule_applied(er: EntryResult, program: Program) -> str:
     """``A4 live-webinar: at most 3 per webinar (clipped 1)``; the caps that clipped, else the rule."""
-    from cepledger.render.words import cap_words, num_text
-
     a = program.activities.get(er.entry.activity)
     if er.entry.is_void:
         return f"void: {er.entry.void}"
@@ -57,35 +29,6 @@ def rule_applied(er: EntryResult, program) -> str:
     if a is None:
         return ""
     return f"{a.code} {cap_words(a)}".strip()
-
-
-def build_report(member: Member, programs, year: int, ledgers: Path, today: date) -> Report:
-    """Everything the report shows for reporting year ``year``."""
-    from cepledger.calc.evaluate import evaluate_program
-    from cepledger.ledger.evidence import verify_member
-    from cepledger.model.periods import program_period, year_label
-    from cepledger.model.reflection import answers_of, is_reflection
-
-    report = Report(member, year_label(year), today)
-    spans = []
-    for prog in programs:
-        period = program_period(prog.period, member.enrolment(prog.id), year)
-        if period is None:
-            continue
-        pr = evaluate_program(member, prog, period)
-        report.programs.append(ProgramSection(pr, prog, pr.entries))
-        spans.append(period)
-
-    def in_year(e: Entry) -> bool:
-        return any(p.contains(e.date) for p in spans)
-
-    for c in verify_member(member, ledgers):
-        if in_year(c.entry):
-            report.evidence.append(EvidenceRow(c.entry, c.state, c.entry.evidence_sha256, c.actual))
-    for e in sorted(member.entries, key=lambda e: (e.date, e.index)):
-        if is_reflection(e) and not e.is_void and in_year(e):
-            report.reflections.append((e, answers_of(e)))
-    return report
 
 
 def chart_data(section: ProgramSection) -> list[tuple[str, Decimal, Decimal]]:
@@ -99,14 +42,18 @@ def chart_data(section: ProgramSection) -> list[tuple[str, Decimal, Decimal]]:
     return out
 
 
-def amounts(er: EntryResult, program) -> tuple[str, str]:
+def amounts(er: EntryResult, program: Program) -> tuple[str, str]:
     """Claimed and counted as text; a milestone has none ("-")."""
-    from cepledger.render.words import num_text
-
     a = program.activities.get(er.entry.activity)
     if a is not None and a.amount == "none":
         return "-", "-"
     return num_text(er.claimed), num_text(er.counted)
+
+
+def _what(er: EntryResult) -> str:
+    """The entry's title, else its item, else its course."""
+    e = er.entry
+    return e.title or e.item or (f"course {e.course}" if e.course is not None else "")
 
 
 # ------------------------------------------------------------------ Markdown
@@ -118,42 +65,51 @@ def _md(text) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    from cepledger.render.words import num_text, period_words
-
+    """The report as one Markdown document."""
     m = report.member
     out = [f"# Continuing education report {report.year_label}: {_md(m.name)} ({m.id})", "",
            f"Prepared {report.today.isoformat()} by cepledger.", ""]
     for sec in report.programs:
-        pr, prog = sec.result, sec.rules
-        enrolment = m.enrolment(pr.program)
-        p = pr.period
-        out += [f"## {_md(pr.program_name)} (`{pr.program}`)", "",
-                f"- Period: {p.label}, {p.start.isoformat()} to {p.end.isoformat()}"
-                + (f" (program year {p.program_year})" if p.program_year else ""),
-                f"- Enrolled since: {enrolment.since.isoformat()}; {period_words(prog.period)}",
-                f"- Standing: {'all requirements due in the period are met' if pr.met else 'NOT met'}", "",
-                "### Requirements", "",
-                "| requirement | required | earned | shortfall | due | met |", "|---|---:|---:|---:|---|---|"]
-        for r in pr.requirements:
-            extra = f" (missing {', '.join(r.missing)})" if r.missing else ""
-            out.append(f"| {r.id} | {num_text(r.required)} | {num_text(r.earned)} | {num_text(r.shortfall)}{extra} "
-                       f"| {r.due.isoformat()} | {'yes' if r.met else 'no'} |")
-        out += ["", "### Entries", "",
-                "| date | id | activity | title / item | claimed | counted | rule applied |",
-                "|---|---|---|---|---:|---:|---|"]
-        for er in sec.entries:
-            e = er.entry
-            what = e.title or e.item or (f"course {e.course}" if e.course is not None else "")
-            claimed, counted = amounts(er, prog)
-            out.append(f"| {e.date.isoformat()} | {_md(e.id)} | {_md(e.activity)} | {_md(what)} | "
-                       f"{claimed} | {counted} | {_md(rule_applied(er, prog))} |")
-        if pr.activities:
-            out += ["", "### Credits by activity", "", f"| activity | claimed | counted ({pr.unit}) |",
-                    "|---|---:|---:|"]
-            for label, claimed, counted in chart_data(sec):
-                out.append(f"| {_md(label)} | {num_text(claimed)} | {num_text(counted)} |")
-        out.append("")
-    out += ["## Evidence", ""]
+        out += _md_program(sec, m)
+    out += _md_evidence(report) + _md_reflections(report)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_program(sec: ProgramSection, m: Member) -> list[str]:
+    """One program: period and standing, requirements, entries, credits by activity."""
+    pr, prog = sec.result, sec.rules
+    enrolment = m.enrolment(pr.program)
+    p = pr.period
+    out = [f"## {_md(pr.program_name)} (`{pr.program}`)", "",
+           f"- Period: {p.label}, {p.start.isoformat()} to {p.end.isoformat()}"
+           + (f" (program year {p.program_year})" if p.program_year else ""),
+           f"- Enrolled since: {enrolment.since.isoformat()}; {period_words(prog.period)}",
+           f"- Standing: {'all requirements due in the period are met' if pr.met else 'NOT met'}", "",
+           "### Requirements", "",
+           "| requirement | required | earned | shortfall | due | met |", "|---|---:|---:|---:|---|---|"]
+    for r in pr.requirements:
+        extra = f" (missing {', '.join(r.missing)})" if r.missing else ""
+        out.append(f"| {r.id} | {num_text(r.required)} | {num_text(r.earned)} | {num_text(r.shortfall)}{extra} "
+                   f"| {r.due.isoformat()} | {'yes' if r.met else 'no'} |")
+    out += ["", "### Entries", "",
+            "| date | id | activity | title / item | claimed | counted | rule applied |",
+            "|---|---|---|---|---:|---:|---|"]
+    for er in sec.entries:
+        e = er.entry
+        claimed, counted = amounts(er, prog)
+        out.append(f"| {e.date.isoformat()} | {_md(e.id)} | {_md(e.activity)} | {_md(_what(er))} | "
+                   f"{claimed} | {counted} | {_md(rule_applied(er, prog))} |")
+    if pr.activities:
+        out += ["", "### Credits by activity", "", f"| activity | claimed | counted ({pr.unit}) |",
+                "|---|---:|---:|"]
+        for label, claimed, counted in chart_data(sec):
+            out.append(f"| {_md(label)} | {num_text(claimed)} | {num_text(counted)} |")
+    out.append("")
+    return out
+
+
+def _md_evidence(report: Report) -> list[str]:
+    out = ["## Evidence", ""]
     if report.evidence:
         out += ["| date | entry | file | SHA-256 | check |", "|---|---|---|---|---|"]
         for ev in report.evidence:
@@ -161,7 +117,11 @@ def render_markdown(report: Report) -> str:
                        f"`{ev.recorded or ev.actual or '-'}` | {ev.state} |")
     else:
         out.append("No evidence files are recorded for this year.")
-    out += ["", "## Reflections", ""]
+    return out
+
+
+def _md_reflections(report: Report) -> list[str]:
+    out = ["", "## Reflections", ""]
     if report.reflections:
         for e, qa in report.reflections:
             out += [f"### {e.date.isoformat()} ({_md(e.id)})", ""]
@@ -172,7 +132,7 @@ def render_markdown(report: Report) -> str:
                 out += [(e.notes or "").strip(), ""]
     else:
         out += ["No reflections recorded this year (`cep reflect` records one).", ""]
-    return "\n".join(out).rstrip() + "\n"
+    return out
 
 
 # ------------------------------------------------------------------ HTML
@@ -216,8 +176,6 @@ def _e(text) -> str:
 
 def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
     """A horizontal bar chart: per activity, claimed (light) behind counted (dark)."""
-    from cepledger.render.words import num_text
-
     if not rows:
         return ""
     label_w, bar_w, row_h = 230, 380, 24
@@ -247,8 +205,7 @@ def svg_chart(rows: list[tuple[str, Decimal, Decimal]], unit: str) -> str:
 
 
 def render_html(report: Report) -> str:
-    from cepledger.render.words import num_text, period_words
-
+    """The report as one self-contained HTML page."""
     m = report.member
     title = f"Continuing education report {report.year_label}: {m.name} ({m.id})"
     h = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
@@ -257,46 +214,63 @@ def render_html(report: Report) -> str:
          f"<header><h1>{_e(title)}</h1>",
          f'<p class="meta">Prepared {report.today.isoformat()} by cepledger.</p></header>']
     for sec in report.programs:
-        pr, prog = sec.result, sec.rules
-        p = pr.period
-        enrolment = m.enrolment(pr.program)
-        standing = ('<span class="met">all requirements due in the period are met</span>' if pr.met
-                    else '<span class="short">not met</span>')
-        h += [f"<section><h2>{_e(pr.program_name)} <code>{_e(pr.program)}</code></h2>", "<dl>",
-              f"<dt>Member</dt><dd>{_e(m.name)} ({_e(m.id)})</dd>",
-              f"<dt>Period</dt><dd>{_e(p.label)}: {p.start.isoformat()} to {p.end.isoformat()}"
-              + (f" (program year {p.program_year})" if p.program_year else "") + "</dd>",
-              f"<dt>Enrolled since</dt><dd>{enrolment.since.isoformat()} ({_e(period_words(prog.period))})</dd>",
-              f"<dt>Standing</dt><dd>{standing}</dd></dl>",
-              "<h3>Requirements</h3><table><thead><tr><th>requirement</th><th class=n>required</th>"
-              "<th class=n>earned</th><th class=n>shortfall</th><th>due</th><th>met</th></tr></thead><tbody>"]
-        for r in pr.requirements:
-            miss = f" (missing {_e(', '.join(r.missing))})" if r.missing else ""
-            h.append(f"<tr><td>{_e(r.id)}</td><td class=n>{num_text(r.required)}</td><td class=n>"
-                     f"{num_text(r.earned)}</td><td class=n>{num_text(r.shortfall)}{miss}</td>"
-                     f"<td>{r.due.isoformat()}</td><td class=\"{'met' if r.met else 'short'}\">"
-                     f"{'yes' if r.met else 'no'}</td></tr>")
-        h.append("</tbody></table>")
-        rows = chart_data(sec)
-        if rows:
-            h.append(f"<h3>{_e(pr.unit.capitalize())} by activity</h3><figure>{svg_chart(rows, pr.unit)}</figure>")
-        h.append("<h3>Entries</h3><table><thead><tr><th>date</th><th>id</th><th>activity</th><th>title / item</th>"
-                 "<th class=n>claimed</th><th class=n>counted</th><th>rule applied</th></tr></thead><tbody>")
-        for er in sec.entries:
-            e = er.entry
-            what = e.title or e.item or (f"course {e.course}" if e.course is not None else "")
-            cls = ' class="void"' if e.is_void else ""
-            h.append(f"<tr{cls}><td class=nw>{e.date.isoformat()}</td><td class=nw><code>{_e(e.id)}</code></td><td>{_e(e.activity)}</td>"
-                     f"<td>{_e(what)}</td><td class=n>{amounts(er, prog)[0]}</td><td class=n>{amounts(er, prog)[1]}"
-                     f"</td><td>{_e(rule_applied(er, prog))}</td></tr>")
-        h.append("</tbody></table></section>")
-    h.append("<section><h2>Evidence</h2>")
+        h += _html_program(sec, m)
+    h += _html_evidence(report) + _html_reflections(report)
+    h.append("</section><footer>Amounts are counted after every cap of the program's rules "
+             "(see <code>cep explain MEMBER ENTRY-ID</code>). SHA-256 checksums are those recorded when the "
+             "evidence was added; <code>cep verify</code> checks them again.</footer></body></html>")
+    return "\n".join(h) + "\n"
+
+
+def _html_program(sec: ProgramSection, m: Member) -> list[str]:
+    """One program's section: period and standing, requirements, the chart, entries."""
+    pr, prog = sec.result, sec.rules
+    p = pr.period
+    enrolment = m.enrolment(pr.program)
+    standing = ('<span class="met">all requirements due in the period are met</span>' if pr.met
+                else '<span class="short">not met</span>')
+    h = [f"<section><h2>{_e(pr.program_name)} <code>{_e(pr.program)}</code></h2>", "<dl>",
+         f"<dt>Member</dt><dd>{_e(m.name)} ({_e(m.id)})</dd>",
+         f"<dt>Period</dt><dd>{_e(p.label)}: {p.start.isoformat()} to {p.end.isoformat()}"
+         + (f" (program year {p.program_year})" if p.program_year else "") + "</dd>",
+         f"<dt>Enrolled since</dt><dd>{enrolment.since.isoformat()} ({_e(period_words(prog.period))})</dd>",
+         f"<dt>Standing</dt><dd>{standing}</dd></dl>",
+         "<h3>Requirements</h3><table><thead><tr><th>requirement</th><th class=n>required</th>"
+         "<th class=n>earned</th><th class=n>shortfall</th><th>due</th><th>met</th></tr></thead><tbody>"]
+    for r in pr.requirements:
+        miss = f" (missing {_e(', '.join(r.missing))})" if r.missing else ""
+        h.append(f"<tr><td>{_e(r.id)}</td><td class=n>{num_text(r.required)}</td><td class=n>"
+                 f"{num_text(r.earned)}</td><td class=n>{num_text(r.shortfall)}{miss}</td>"
+                 f"<td>{r.due.isoformat()}</td><td class=\"{'met' if r.met else 'short'}\">"
+                 f"{'yes' if r.met else 'no'}</td></tr>")
+    h.append("</tbody></table>")
+    rows = chart_data(sec)
+    if rows:
+        h.append(f"<h3>{_e(pr.unit.capitalize())} by activity</h3><figure>{svg_chart(rows, pr.unit)}</figure>")
+    h.append("<h3>Entries</h3><table><thead><tr><th>date</th><th>id</th><th>activity</th><th>title / item</th>"
+             "<th class=n>claimed</th><th class=n>counted</th><th>rule applied</th></tr></thead><tbody>")
+    for er in sec.entries:
+        e = er.entry
+        cls = ' class="void"' if e.is_void else ""
+        claimed, counted = amounts(er, prog)
+        h.append(f"<tr{cls}><td class=nw>{e.date.isoformat()}</td><td class=nw><code>{_e(e.id)}</code></td>"
+                 f"<td>{_e(e.activity)}</td><td>{_e(_what(er))}</td><td class=n>{claimed}</td><td class=n>{counted}"
+                 f"</td><td>{_e(rule_applied(er, prog))}</td></tr>")
+    h.append("</tbody></table></section>")
+    return h
+
+
+_EVIDENCE_WORDS = {"ok": "matches", "missing": "missing", "changed": "changed since recorded",
+                   "no-checksum": "no checksum recorded"}
+
+
+def _html_evidence(report: Report) -> list[str]:
+    h = ["<section><h2>Evidence</h2>"]
     if report.evidence:
         h.append("<table><thead><tr><th>date</th><th>entry</th><th>file</th><th>SHA-256</th><th>check</th>"
                  "</tr></thead><tbody>")
         for ev in report.evidence:
-            state = {"ok": "matches", "missing": "missing", "changed": "changed since recorded",
-                     "no-checksum": "no checksum recorded"}.get(ev.state, ev.state)
+            state = _EVIDENCE_WORDS.get(ev.state, ev.state)
             cls = "met" if ev.state == "ok" else "short" if ev.state in ("missing", "changed") else ""
             h.append(f"<tr><td class=nw>{ev.entry.date.isoformat()}</td><td class=nw><code>{_e(ev.entry.id)}</code></td>"
                      f"<td>{_e(ev.entry.evidence)}</td><td><code>{_e(ev.recorded or ev.actual or '-')}</code></td>"
@@ -304,7 +278,11 @@ def render_html(report: Report) -> str:
         h.append("</tbody></table>")
     else:
         h.append("<p>No evidence files are recorded for this year.</p>")
-    h.append("</section><section><h2>Reflections</h2>")
+    return h
+
+
+def _html_reflections(report: Report) -> list[str]:
+    h = ["</section><section><h2>Reflections</h2>"]
     if report.reflections:
         for e, qa in report.reflections:
             h.append(f"<h3>{e.date.isoformat()} <code>{_e(e.id)}</code></h3><dl class=\"qa\">")
@@ -313,7 +291,4 @@ def render_html(report: Report) -> str:
             h.append("</dl>")
     else:
         h.append("<p>No reflections recorded this year.</p>")
-    h.append("</section><footer>Amounts are counted after every cap of the program's rules "
-             "(see <code>cep explain MEMBER ENTRY-ID</code>). SHA-256 checksums are those recorded when the "
-             "evidence was added; <code>cep verify</code> checks them again.</footer></body></html>")
-    return "\n".join(h) + "\n"
+    return h
