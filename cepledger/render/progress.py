@@ -2,17 +2,19 @@
 
 Shown only when stderr is a terminal and there are enough items to be worth it; it is
 drawn on one line with carriage returns and erased at the end, so stdout (and anything
-piped or redirected) never sees it. No rich: it is a few characters.
+piped or redirected) never sees it. It is redrawn at each hundredth of the run rather
+than by the clock, so what it writes depends on the items alone. No rich: it is a few
+characters.
 """
 
 from __future__ import annotations
 
-import time
 from typing import Iterable, Iterator, TextIO, TypeVar
 
 T = TypeVar("T")
 MIN_ITEMS = 20  # fewer files than this finish before a bar is worth drawing
 WIDTH = 24
+STEPS = 100  # redraws over a whole run, at most (and once more at the end)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -29,17 +31,16 @@ class Progress:
         self.err, self.total, self.label = err, total, label
         self.enabled = total >= min_items and _is_terminal(err)
         self.done = 0
-        self._last = 0.0
+        self._step = max(1, total // STEPS)
+        self._next = 0  # the count at which to draw next
         self._shown = False
 
     def tick(self, n: int = 1) -> None:
+        """Count ``n`` more items done; redraw at each step and at the end."""
         self.done += n
-        if not self.enabled:
+        if not self.enabled or (self.done < self._next and self.done < self.total):
             return
-        now = time.monotonic()
-        if now - self._last < 0.05 and self.done < self.total:
-            return
-        self._last = now
+        self._next = self.done + self._step
         share = min(1.0, self.done / self.total) if self.total else 1.0
         full = int(share * WIDTH)
         bar = "█" * full + "░" * (WIDTH - full)
@@ -48,6 +49,7 @@ class Progress:
         self._shown = True
 
     def close(self) -> None:
+        """Erase the bar, leaving the terminal line as it was."""
         if self._shown:
             self.err.write("\r" + " " * (len(self.label) + WIDTH + 2 * len(str(self.total)) + 4) + "\r")
             self.err.flush()
