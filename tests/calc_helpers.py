@@ -103,3 +103,23 @@ def activity_total(result: ProgramResult, aid: str):
 def days_after(when: str | date, n: int) -> date:
     when = d(when) if isinstance(when, str) else when
     return when + timedelta(days=n)
+
+
+# ---------------------------------------------------------------- CASC: a member in one induction program
+
+SINCE = d("2024-09-03")  # program year 1 = 2024-25 (reporting year 2024), year 2 = 2025-26
+EMPLOYED = SINCE - timedelta(days=365)
+YEAR = {1: 2024, 2: 2025}  # program year -> reporting year
+END = {1: d("2025-08-31"), 2: d("2026-08-31")}
+PROGRAMS = ["casc-butte", "casc-monterey", "casc-rossier"]
+ALL_MEET = {str(n): "meets" for n in range(1, 7)}  # every CPSEL standard rated "meets"
+
+
+def start(year: int) -> date:
+    """The first day of program year ``year`` (1 or 2) for a member enrolled on ``SINCE``."""
+    return SINCE if year == 1 else d("2025-09-02")
+
+
+def casc(program: str, entries, *, since=SINCE, employed=EMPLOYED) -> Member:
+    """A member in ``program`` since ``since`` (employed ``employed``) with ``entries``."""
+    return member(*entries, programs={program: (since, employed)})
