@@ -69,3 +69,37 @@ def test_the_html_renders_in_a_real_browser(ledgers, tmp_path):
                     out.as_uri()], check=True, timeout=120, capture_output=True)
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+# ------------------------------------------------------------------ the report's data, without files
+
+
+def test_build_report_takes_the_evidence_checks_it_is_given():
+    from dataclasses import dataclass
+    from datetime import date
+
+    from calc_helpers import e, member, registry
+    from cepledger.calc.report import build_report
+    from cepledger.render.report import render_markdown
+
+    @dataclass(frozen=True)
+    class Check:  # what ledger.evidence.verify_member returns, without reading a file
+        entry: object
+        state: str
+        actual: str | None
+
+    m = member(e("2024-10-01", "live-webinar", "2", item="w0", evidence="old.pdf"),
+               e("2025-10-01", "live-webinar", "4", item="w1", evidence="a.pdf", evidence_sha256="ab" * 32),
+               e("2025-11-01", "reflection", notes="thinking it over"),
+               e("2025-12-01", "reflection", notes="voided", void="twice"))
+    checks = [Check(m.entries[0], "missing", None), Check(m.entries[1], "changed", "cd" * 32)]
+    report = build_report(m, [registry().programs["cass-cep"]], 2025, checks, date(2026, 3, 15))
+    assert report.year_label == "2025-26"
+    assert [(r.entry.id, r.entry.evidence, r.state, r.recorded, r.actual) for r in report.evidence] == [
+        (None, "a.pdf", "changed", "ab" * 32, "cd" * 32)]  # 2024-10-01 is outside 2025-26
+    assert [(x.notes, qa) for x, qa in report.reflections] == [("thinking it over", [])]
+    (section,) = report.programs
+    assert [r.counted for r in section.entries] == [3, 0, 0]  # a 4 h webinar counts 3; reflections 0
+    text = render_markdown(report)
+    assert f"| 2025-10-01 |  | a.pdf | `{'ab' * 32}` | changed |" in text
+    assert "thinking it over" in text and "voided" not in text.split("## Reflections")[1]
