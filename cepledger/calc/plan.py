@@ -26,6 +26,8 @@ NO_CAP_ENTRY = Decimal(1000)  # the most one entry may claim (intake.MAX_AMOUNT)
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
+    """One new entry that would close part of a total's shortfall."""
+
     activity: str
     code: str
     credits: Decimal  # what this one new entry can still earn (at most the gap left)

@@ -31,6 +31,8 @@ class EvidenceCheck(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRow:
+    """One entry's evidence file as the report lists it."""
+
     entry: Entry
     state: str  # ok | missing | changed | no-checksum
     recorded: str | None
@@ -39,6 +41,8 @@ class EvidenceRow:
 
 @dataclass(frozen=True, slots=True)
 class ProgramSection:
+    """One program of the report: its result, its rules and the period's entries."""
+
     result: ProgramResult
     rules: Program
     entries: tuple[EntryResult, ...]
@@ -46,6 +50,8 @@ class ProgramSection:
 
 @dataclass(slots=True)
 class Report:
+    """Everything the annual report shows, ready to render."""
+
     member: Member
     year_label: str
     today: date

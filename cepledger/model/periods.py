@@ -20,6 +20,7 @@ def reporting_year(d: date, start_month: int = 9) -> int:
 
 
 def year_start(year: int, start_month: int = 9) -> date:
+    """First day of reporting year ``year``."""
     return date(year, start_month, 1)
 
 

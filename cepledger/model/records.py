@@ -55,10 +55,12 @@ class Entry:
 
     @property
     def is_void(self) -> bool:
+        """True when the entry has a ``void`` reason: it counts for nothing."""
         return self.void is not None
 
     @property
     def ratings_map(self) -> dict[str, str]:
+        """``ratings`` as standard -> level."""
         return dict(self.ratings)
 
 
@@ -90,12 +92,14 @@ class Member:
     extra: tuple[str, ...] = ()
 
     def enrolment(self, program: str) -> Enrolment | None:
+        """The member's enrolment in ``program``, or ``None``."""
         for e in self.enrolments:
             if e.program == program:
                 return e
         return None
 
     def entry(self, entry_id: str) -> Entry | None:
+        """The entry with id ``entry_id``, or ``None``."""
         for e in self.entries:
             if e.id == entry_id:
                 return e
@@ -128,4 +132,5 @@ class Period:
     program_year: int | None = None
 
     def contains(self, d: date) -> bool:
+        """Whether ``d`` falls in the period (both ends included)."""
         return self.start <= d <= self.end

@@ -39,6 +39,7 @@ def reflection_notes(answers: Sequence[str]) -> str:
 
 
 def is_reflection(entry: Entry) -> bool:
+    """Whether ``entry`` is a reflection (its activity, or notes that start with the questions' heading)."""
     return entry.activity == ACTIVITY or (entry.notes or "").startswith(HEADING)
 
 

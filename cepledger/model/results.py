@@ -42,6 +42,8 @@ class EntryResult:
 
 @dataclass(frozen=True, slots=True)
 class ActivityTotal:
+    """Claimed vs counted for one activity over a period."""
+
     activity: str
     claimed: Decimal
     counted: Decimal
@@ -66,6 +68,7 @@ class RequirementResult:
 
     @property
     def shortfall(self) -> Decimal:
+        """What is still missing to meet the requirement (0 when met)."""
         return max(ZERO, self.required - self.earned)
 
 
@@ -86,5 +89,7 @@ class ProgramResult:
 
 @dataclass(frozen=True, slots=True)
 class MemberStatus:
+    """Every program a member is in for one reporting year."""
+
     member: Member
     programs: tuple[ProgramResult, ...] = field(default_factory=tuple)

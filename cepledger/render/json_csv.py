@@ -129,6 +129,7 @@ class LogRow:
         return next(iter(self.counted.values()), None)
 
     def values(self) -> list[Any]:
+        """The entry as one CSV row, in ``LOG_FIELDS`` order."""
         e = self.entry
         return [e.id, e.date, e.activity, e.title, e.item, self.claimed, self.first_counted, e.void, e.source.line]
 

@@ -25,6 +25,7 @@ def _unit(unit: str) -> str:
 
 
 def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
+    """``cep status --format md``: per program its requirements, then its activities."""
     out = [f"## {cell(member.name)} ({member.id})", ""]
     if not results:
         out += ["No program in this period.", ""]
@@ -45,6 +46,7 @@ def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
 
 
 def summary_markdown(rows: Sequence[tuple[Member, ProgramResult]]) -> str:
+    """``cep summary --format md``: one row per member and program, the shortfalls of what is due."""
     out = ["| member | program | period | status | short by |", "|---|---|---|---|---|"]
     for member, pr in rows:
         gaps = [r for r in pr.requirements if not r.met and pr.period.start <= r.due <= pr.period.end]

@@ -105,6 +105,7 @@ def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs
 
 
 def members_table(console: Console, members: Sequence[Member]) -> None:
+    """One row per member: id, name and programs (or how to add the first one)."""
     if not members:
         console.print("no members yet; add one with `cep member add ID --name NAME --program PROGRAM --since DATE`")
         return
@@ -119,6 +120,7 @@ def members_table(console: Console, members: Sequence[Member]) -> None:
 
 
 def programs_table(console: Console, programs: Sequence[Program]) -> None:
+    """One row per program: id, name, unit and period."""
     t = new_table()
     t.add_column("id", overflow="fold")
     t.add_column("name", overflow="fold")
@@ -130,6 +132,7 @@ def programs_table(console: Console, programs: Sequence[Program]) -> None:
 
 
 def program_view(console: Console, program: Program) -> None:
+    """One program's rules: period, activities with their caps, combined caps, requirements."""
     console.print(Text(f"{program.id}", style="bold").append(f"  {program.name}", style=""))
     rule = program.period
     extras = ([f"up to {num_text(rule.carry_over_max)} carried over to the next period"] if rule.carry_over_max > 0 else []) + (
