@@ -138,3 +138,17 @@ def test_a_dangling_link_is_reported_not_skipped(tmp_path):
     (folder / "gone.toml").symlink_to(folder / "nowhere.toml")
     reg = load_registry([folder], strict=False)
     assert [p.code for p in reg.problems] == ["symlink"]
+
+
+def test_the_packaged_programs_may_be_hard_links(tmp_path, monkeypatch):
+    # An installer may hard-link the package's files (uv, Nix); they are part of the
+    # installed program, read as its modules are, not a user's data file.
+    import cepledger.rules.load as rules_load
+
+    package = tmp_path / "package"
+    package.mkdir()
+    (tmp_path / "store.toml").write_text(GOOD, encoding="utf-8")
+    os.link(tmp_path / "store.toml", package / "small.toml")
+    monkeypatch.setattr(rules_load, "PACKAGE_PROGRAMS", package)
+    reg = load_registry()
+    assert reg.problems == [] and list(reg.programs) == ["small"]

@@ -53,7 +53,7 @@ def _read_folders(folders: list[Path], problems: list[Problem]) -> RawPrograms:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.toml")):
-            parsed = _read_rule_file(path, problems)
+            parsed = _read_rule_file(path, problems, packaged=folder == PACKAGE_PROGRAMS)
             if parsed is None:
                 continue
             doc, lines = parsed
@@ -79,10 +79,10 @@ def _parse_rules_toml(text: str) -> dict:
         return tomllib.loads(text, parse_float=Decimal)
 
 
-def _read_rule_file(path: Path, problems: list[Problem]) -> tuple[dict, dict[str, int]] | None:
+def _read_rule_file(path: Path, problems: list[Problem], *, packaged: bool = False) -> tuple[dict, dict[str, int]] | None:
     """Parse one rule file; returns the document and the line of each table and top-level key."""
     try:
-        data, _ = read_regular_file(path, limit=MAX_RULE_FILE_BYTES, what="rule file")
+        data = _rule_file_bytes(path, packaged)
     except FileNotFoundError:  # removed since the folder was listed
         return None
     except DataError as exc:
@@ -90,6 +90,9 @@ def _read_rule_file(path: Path, problems: list[Problem]) -> tuple[dict, dict[str
         for p in exc.problems:
             message = p.message.removeprefix(f"{p.path} ")
             problems.append(Problem(str(path), 1, p.code, f"the file {message}" if message != p.message else message))
+        return None
+    except OSError as exc:
+        problems.append(Problem(str(path), 1, "unreadable", f"cannot read the rule file: {exc.strerror}"))
         return None
     try:
         text = data.decode("utf-8-sig")
@@ -105,6 +108,16 @@ def _read_rule_file(path: Path, problems: list[Problem]) -> tuple[dict, dict[str
         problems.append(Problem(str(path), line, "toml-syntax", f"invalid TOML: {msg}"))
         return None
     return doc, _key_lines(text)
+
+
+def _rule_file_bytes(path: Path, packaged: bool) -> bytes:
+    """The file's bytes: a user's folder gets the ledger's file safety (``read_regular_file``);
+    the packaged programs are part of the installed program and are read as its modules
+    are (an installer may hard-link or symlink them, which the file safety refuses)."""
+    if packaged:
+        return path.read_bytes()
+    data, _ = read_regular_file(path, limit=MAX_RULE_FILE_BYTES, what="rule file")
+    return data
 
 
 _HEADER_RE = re.compile(r"^\s*\[(\[)?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
