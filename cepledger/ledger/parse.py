@@ -74,8 +74,10 @@ def loads_toml(text: str, path: str) -> dict[str, Any]:
       nested brackets) or ``bad-number`` (an integer of thousands of digits); nothing else
       escapes, so callers print ``path:line: message`` and exit 3.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return _loads(text[1:] if text.startswith("\ufeff") else text, path)
+
+
+def _loads(text: str, path: str) -> dict[str, Any]:
     try:
         return _toml.loads(text, parse_float=Decimal)
     except _toml.TOMLDecodeError as e:
@@ -117,7 +119,7 @@ def _deep_line(text: str) -> int:
 
 
 def decode(data: bytes, path: str) -> str:
-    """UTF-8 bytes (a byte-order mark allowed) -> text; ``DataError`` code ``not-utf8``."""
+    """UTF-8 bytes -> text without the byte-order mark, if any; ``DataError`` code ``not-utf8``."""
     if data.startswith(_UTF8_BOM):
         data = data[3:]
     try:
@@ -131,7 +133,7 @@ def decode(data: bytes, path: str) -> str:
 def parse_toml(data: bytes, path: str) -> tuple[str, dict[str, Any]]:
     """``decode`` then ``loads_toml``: return ``(text, document)``."""
     text = decode(data, path)
-    return text, loads_toml(text, path)
+    return text, _loads(text, path)  # one byte-order mark only: decode removed it
 
 
 # ----------------------------------------------------------------- where things are written
