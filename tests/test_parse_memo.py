@@ -4,7 +4,6 @@ verified without re-parsing the history must give the member a full parse of the
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path

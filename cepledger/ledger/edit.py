@@ -16,9 +16,11 @@ says (``1.5``, ``12``, never an exponent); dates as TOML dates.
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import tomlkit
@@ -26,8 +28,10 @@ from tomlkit.items import Float, Item, Trivia, Whitespace
 
 from cepledger.ledger.schema import ENTRY_KEYS, check_enrolment_fields, check_entry_fields
 from cepledger.model.errors import UsageError
+from cepledger.model.records import Entry, Member
 
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
+_ENTRY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})
 _PLAIN_RE = re.compile(r"[\n -~]*")  # printable ASCII (and the fragment's line breaks)
 
@@ -212,6 +216,41 @@ def check_program(program: str, since: date, employed_since: date | None) -> dic
     if errs:
         raise UsageError(" ".join(m for _, _, m in errs))
     return fields
+
+
+# ----------------------------------------------------------------- the entries a change is about
+
+
+def with_ids(prepared: list[dict[str, Any]], taken: set[str], path: Path) -> list[dict[str, Any]]:
+    """The entries with an id each: a new random one where none was given."""
+    out = []
+    for fields in prepared:
+        eid = fields.get("id")
+        if eid is None:
+            while (eid := secrets.token_hex(3)) in taken:
+                pass
+            fields = {"id": eid, **fields}
+        elif not isinstance(eid, str) or not _ENTRY_ID_RE.fullmatch(eid):
+            raise UsageError(f"the entry id {eid!r} is not valid; use up to 64 letters, digits, '-' or '_'.")
+        elif eid in taken:
+            raise UsageError(f"the entry id {eid!r} is already used in {path}; choose another or leave it out.")
+        taken.add(eid)
+        out.append(fields)
+    return out
+
+
+def entry_to_void(member: Member, entry_id: str, path: Path) -> Entry:
+    """The one entry ``entry_id`` names, when it may be voided (``UsageError`` otherwise)."""
+    found = [e for e in member.entries if e.id == entry_id]
+    if not found:
+        raise UsageError(f"there is no entry {entry_id!r} in {path}; "
+                         f"`cep log {path.name[:-5]}` lists the entry ids.")
+    if len(found) > 1:
+        raise UsageError(f"the entry id {entry_id!r} is used {len(found)} times in {path}; "
+                         "give one of them a different id by hand, then try again.")
+    if found[0].void is not None:
+        raise UsageError(f"entry {entry_id!r} is already void ({found[0].void}); nothing to do.")
+    return found[0]
 
 
 # ----------------------------------------------------------------- splicing bytes

@@ -23,7 +23,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 import tempfile
 import time
@@ -58,7 +57,6 @@ STALE_TEMP_SECONDS = 60.0
 
 Validator = Callable[[Member], None]
 
-_ENTRY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _TEMP_RE = re.compile(r"\.([a-z0-9][a-z0-9_-]{0,63})\.toml\..+\.tmp")
 
 # ----------------------------------------------------------------- the protocol
@@ -331,30 +329,12 @@ def append_entries(path: Path, entries: list[dict[str, Any]], *, validate: Valid
 
     def plan(snap: Snapshot) -> Plan:
         assert snap.member is not None
-        new_entries = _with_ids(prepared, snap.member.entry_ids(), path)
+        new_entries = edit.with_ids(prepared, snap.member.entry_ids(), path)
         new, offset = edit.append_block(snap.data, new_entries)
         return Plan(new, None, True, (offset, new_entries))
 
     member = _transact(Path(path), plan, validate=validate, lock_timeout=lock_timeout)
     return list(member.entries[-len(prepared):])
-
-
-def _with_ids(prepared: list[dict[str, Any]], taken: set[str], path: Path) -> list[dict[str, Any]]:
-    """The entries with an id each: a new random one where none was given."""
-    out = []
-    for fields in prepared:
-        eid = fields.get("id")
-        if eid is None:
-            while (eid := secrets.token_hex(3)) in taken:
-                pass
-            fields = {"id": eid, **fields}
-        elif not isinstance(eid, str) or not _ENTRY_ID_RE.fullmatch(eid):
-            raise UsageError(f"the entry id {eid!r} is not valid; use up to 64 letters, digits, '-' or '_'.")
-        elif eid in taken:
-            raise UsageError(f"the entry id {eid!r} is already used in {path}; choose another or leave it out.")
-        taken.add(eid)
-        out.append(fields)
-    return out
 
 
 def void_entry(path: Path, entry_id: str, reason: str, *, validate: Validator | None = None,
@@ -370,7 +350,8 @@ def void_entry(path: Path, entry_id: str, reason: str, *, validate: Validator | 
     path = Path(path)
 
     def plan(snap: Snapshot) -> Plan:
-        entry = _the_entry(snap, entry_id, path)
+        assert snap.member is not None
+        entry = edit.entry_to_void(snap.member, entry_id, path)
         if snap.layout.entry_lines() is None:
             raise WriteError(f"cannot find where entry {entry_id!r} is written in {path} (its entries are not "
                              f"all [[entries]] tables); add void = \"{reason}\" to it by hand.")
@@ -389,20 +370,6 @@ def void_entry(path: Path, entry_id: str, reason: str, *, validate: Validator | 
     result = member.entry(entry_id)
     assert result is not None
     return result
-
-
-def _the_entry(snap: Snapshot, entry_id: str, path: Path) -> Entry:
-    assert snap.member is not None
-    found = [e for e in snap.member.entries if e.id == entry_id]
-    if not found:
-        raise UsageError(f"there is no entry {entry_id!r} in {path}; "
-                         f"`cep log {path.name[:-5]}` lists the entry ids.")
-    if len(found) > 1:
-        raise UsageError(f"the entry id {entry_id!r} is used {len(found)} times in {path}; "
-                         "give one of them a different id by hand, then try again.")
-    if found[0].void is not None:
-        raise UsageError(f"entry {entry_id!r} is already void ({found[0].void}); nothing to do.")
-    return found[0]
 
 
 def add_enrolment(path: Path, program: str, since: date, employed_since: date | None = None, *,
