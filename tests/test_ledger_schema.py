@@ -107,16 +107,24 @@ def test_check_reports_exactly_what_the_reader_refuses(tmp_path: Path, text: str
     assert [str(p) for p in inspect_file(path)[1]] == refused
 
 
-def test_status_log_and_check_all_refuse_a_misspelt_table(tmp_path: Path) -> None:
-    ledgers = make_ledgers(tmp_path, jdoe=JDOE + '\n[[entires]]\ndate = 2026-03-01\nactivity = "live-webinar"\nhours = 3\n')
-    line = JDOE.count("\n") + 2
-    message = f"{ledgers / 'jdoe.toml'}:{line}: unknown table 'entires'; did you mean 'entries'?"
+@pytest.mark.parametrize(
+    ("added", "message"),
+    [('\n[[entires]]\ndate = 2026-03-01\nactivity = "live-webinar"\nhours = 3\n',
+      "unknown table 'entires'; did you mean 'entries'?"),
+     ('\n[[entries]]\ndate = 2026-03-01\nactivity = "cpsel-rating"\nratings = { "1A" = "meets" }\n',
+      "ratings are keyed by standard (1 to 6), not '1A'; rate the standard itself, e.g. ratings = { 1 = \"meets\" }.")],
+    ids=["entires", "rating-1A"],
+)
+def test_status_log_summary_and_check_all_refuse_it(tmp_path: Path, added: str, message: str) -> None:
+    ledgers = make_ledgers(tmp_path, jdoe=JDOE + added)
+    line = JDOE.count("\n") + 2 + (3 if "ratings" in added else 0)  # the header, or the ratings line
+    where = f"{ledgers / 'jdoe.toml'}:{line}: {message}"
     before = snapshot(ledgers)
     for args in (["status", "jdoe"], ["status", "jdoe", "--format", "json"], ["log", "jdoe"], ["summary"]):
         r = cep(ledgers, *args)
         assert r.exit_code == 3, (args, r.output)
-        assert message in r.stderr, (args, r.stderr)
+        assert where in r.stderr, (args, r.stderr)
     for args in (["check"], ["check", "--strict"]):
         r = cep(ledgers, *args)
-        assert r.exit_code == 3 and f"{message} [unknown-table]" in r.stdout, r.stdout
+        assert r.exit_code == 3 and where in r.stdout, r.stdout
     assert snapshot(ledgers) == before

@@ -279,7 +279,8 @@ def _program_headers(lines: list[str], candidates: Iterator[int], programs: dict
 
 def header_keys(line: str) -> tuple[str, ...]:
     """The key path of one table header line (``[programs."casc-butte"]`` ->
-    ``("programs", "casc-butte")``), read by the TOML parser itself; () if not a header."""
+    ``("programs", "casc-butte")``), read by the TOML parser itself; () when the line
+    does not parse alone. Given a ``key = value`` line, the path of the key."""
     try:
         doc: Any = loads_toml(line.strip() + "\n", "")
     except DataError:
