@@ -30,6 +30,10 @@ from cepledger.ledger.schema import ENTRY_KEYS, check_enrolment_fields, check_en
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member
 
+__all__ = ["render_entry", "render_key", "render_program", "render_member_file", "normalise_entry", "check_program",
+           "text_ok", "with_ids", "entry_to_void", "eol_of", "as_eol", "padded", "append_block", "insert_line",
+           "insert_table"]
+
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
 _ENTRY_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})

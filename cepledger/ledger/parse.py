@@ -21,6 +21,9 @@ from typing import Any, Iterator
 
 from cepledger.model.errors import DataError, Problem
 
+__all__ = ["loads_toml", "decode", "parse_toml", "Layout", "header_lines", "header_keys", "choose_parser",
+           "ENTRIES_HEADER_RE"]
+
 _UTF8_BOM = b"\xef\xbb\xbf"
 _POSITION_RE = re.compile(r"\s*\((?:at line (\d+), column \d+|at end of document)\)\s*$")
 _BIG_NUMBER_RE = re.compile(r"[0-9_]{1000,}")

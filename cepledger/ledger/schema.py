@@ -21,6 +21,9 @@ from cepledger.model.errors import Problem
 from cepledger.model.ids import is_valid_member_id
 from cepledger.model.records import Entry, Enrolment, Member, Source
 
+__all__ = ["build_member", "check_entry_fields", "check_enrolment_fields", "check_date", "type_name", "Bad",
+           "ENTRY_KEYS", "MAX_HOURS", "SCHEMA_VERSION", "STANDARDS", "TOP_LEVEL"]
+
 SCHEMA_VERSION = 1
 MAX_HOURS = Decimal(1000)
 TOP_LEVEL = ("schema", "member", "programs", "entries")

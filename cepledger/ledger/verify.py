@@ -22,6 +22,8 @@ from cepledger.ledger.schema import build_member, check_entry_fields
 from cepledger.model.errors import DataError, WriteError
 from cepledger.model.records import Entry, Member, Source
 
+__all__ = ["Snapshot", "Plan", "verify", "same"]
+
 _INLINE_ENTRIES_RE = re.compile(r"^[ \t]*(?:entries|\"entries\"|'entries')[ \t]*=", re.M)
 
 
