@@ -152,7 +152,12 @@ def ensure_valid(member: Member, registry: Registry) -> Member:
 
 
 def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path], None] | None = None) -> list[Problem]:
-    """Every problem of every rule file and ledger under ``ledgers``, reported together."""
+    """Every problem of every rule file and ledger under ``ledgers``, reported together.
+
+    A ledger is read by ``ledger.load.inspect_file``, the reader every command uses, so
+    its schema problems are word for word what ``status`` or ``log`` would refuse it with;
+    the rule checks above run on the ledgers that read.
+    """
     from cepledger.ledger import files as ledger_files
     from cepledger.ledger import load as ledger_load
 
@@ -160,10 +165,8 @@ def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path
     for path in ledger_files.member_files(ledgers):
         if progress:
             progress(path)
-        try:
-            member = ledger_load.load_member(path)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        problems.extend(member_problems(member, registry))
+        member, found = ledger_load.inspect_file(path)
+        problems.extend(found)
+        if member is not None:
+            problems.extend(member_problems(member, registry))
     return problems

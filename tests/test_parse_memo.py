@@ -4,7 +4,6 @@ verified without re-parsing the history must give the member a full parse of the
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from cepledger.ledger import load as ledger_load
+from cepledger.ledger import parse as ledger_parse
 from cepledger.ledger import write as ledger_write
-from cepledger.ledger import load as store_read
-from cepledger.ledger import write as store_write
 from cepledger.model.errors import WriteError
 
 HEAD = """\
@@ -44,13 +42,13 @@ def big_text(n: int = 800, eol: str = "\n") -> str:
 
 @pytest.fixture(autouse=True)
 def fresh_memo():
-    store_read.remember(None)  # type: ignore[arg-type]
+    ledger_load.remember(None)  # type: ignore[arg-type]
     yield
-    store_read.remember(None)  # type: ignore[arg-type]
+    ledger_load.remember(None)  # type: ignore[arg-type]
 
 
 def full_parse(path: Path):
-    return store_read.parse_member(path.read_bytes(), str(path))
+    return ledger_load.parse_member(path.read_bytes(), str(path))
 
 
 @pytest.mark.parametrize("eol", ["\n", "\r\n"])
@@ -66,19 +64,19 @@ def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eo
     ledger_load.load_member(path)  # the memo now holds these bytes
     with monkeypatch.context() as m:
         calls = []
-        real = store_write.parse_toml
+        real = ledger_parse._toml.loads  # the TOML parser itself: every parse of any text goes through it
 
-        def counting(data, p):
-            calls.append(len(data))
-            return real(data, p)
+        def counting(text, **kwargs):
+            calls.append(len(text))
+            return real(text, **kwargs)
 
-        m.setattr(store_write, "parse_toml", counting)
+        m.setattr(ledger_parse._toml, "loads", counting)
         added = ledger_write.append_entries(path, [
             {"date": date(2025, 10, 3), "activity": "live-webinar", "hours": Decimal("1.5"), "item": "w-x"},
             {"date": date(2025, 10, 4), "activity": "professional-learning", "hours": 2, "cpsel": ["2A", 5],
              "notes": 'a "quoted" note\nover two lines'},
         ])
-        assert calls and max(calls) < 2000  # only the new block was parsed
+        assert calls and max(calls) < 2000  # only the new block (and no history) was parsed
     assert path.read_bytes().startswith(text.encode())
     full = full_parse(path)
     assert list(full.entries[-2:]) == added
@@ -88,11 +86,11 @@ def test_append_verified_without_reparsing_equals_a_full_parse(ledgers: Path, eo
 def test_append_to_odd_ledgers_still_takes_the_full_check(ledgers: Path) -> None:
     path = ledgers / "big.toml"
     path.write_text(HEAD.replace("schema = 1\n", "schema = 1\nentries = []\n"))
-    assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
+    assert not ledger_load.parsed_member(path.read_bytes(), str(path)).appendable
     with pytest.raises(WriteError, match="inline"):
         ledger_write.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
     path.write_text(HEAD.replace('name = "Big Ledger"', 'name = "Big Ledger"\nnote = """\n[[entries]]\n"""')
                     + '\n[[entries]]\ndate = 2025-01-01\nactivity = "live-webinar"\nhours = 1\n')
-    assert not store_read.parsed_member(path.read_bytes(), str(path)).appendable
+    assert not ledger_load.parsed_member(path.read_bytes(), str(path)).appendable
     (e,) = ledger_write.append_entries(path, [{"date": date(2025, 10, 3), "activity": "live-webinar", "hours": 1}])
     assert full_parse(path).entries[-1] == e
