@@ -169,12 +169,13 @@ def package_versions(python: str) -> dict[str, str]:
 
 
 def git_commit(folder: Path) -> str | None:
-    """The checkout's commit (with ``+changes`` when it has uncommitted ones)."""
+    """The checkout's commit, with ``+changes`` when its code (``cepledger/``,
+    ``pyproject.toml``) has uncommitted changes."""
     try:
         head = subprocess.run(["git", "-C", str(folder), "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, timeout=30).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(folder), "status", "--porcelain", "--", "cepledger",
+                                "pyproject.toml"], capture_output=True, text=True, timeout=30).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         return None
     return f"{head}{' +changes' if dirty else ''}" if head else None
