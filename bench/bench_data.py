@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
 
-GENERATOR_VERSION = 4  # bump when the generated data changes, so stored sets are rebuilt
+GENERATOR_VERSION = 5  # bump when the generated data changes, so stored sets are rebuilt
 
 YEAR = 2025  # the reported year: 2025-09-01 .. 2026-08-31
 YEAR_START = date(YEAR, 9, 1)
