@@ -2,7 +2,9 @@
 #   make run          install into .venv (if needed) and report on the shipped examples
 #                     (YEAR=2025 reports on 2025-26 instead of the year containing today)
 #   make test         install into .venv (if needed) and run the whole test suite
-#   make bench        run the benchmark (bench/bench.py)
+#   make docs         regenerate docs/programs/*.md from the rule files (tools/program_pages.py)
+#   make bench        run the benchmark (bench/bench.py; BENCH=--quick for a short run;
+#                     hledger and ledger: apt-get install -y hledger ledger)
 #   make completions  regenerate the shell completion scripts in completions/
 #   make clean        remove the virtual environment and caches
 
@@ -10,6 +12,7 @@ PYTHON  ?= python3
 VENV    ?= .venv
 LEDGERS ?= ledgers
 YEAR    ?=
+BENCH   ?=
 PIP_FLAGS = --disable-pip-version-check -q
 
 BIN     := $(VENV)/bin
@@ -18,7 +21,7 @@ STAMP   := $(VENV)/.installed
 MEMBERS := $(basename $(notdir $(wildcard $(LEDGERS)/*.toml)))
 YEARARG := $(if $(YEAR),--year $(YEAR))
 
-.PHONY: all install run test bench completions clean
+.PHONY: all install run test docs bench completions clean
 
 all: test
 
@@ -46,8 +49,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+docs: $(STAMP)
+	$(BIN)/python tools/program_pages.py
+
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH)
 
 # Typer's instruction form is <action>_<shell> (source_bash), not Click's bash_source.
 completions: $(STAMP)
