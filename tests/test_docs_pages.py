@@ -15,7 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from cepledger.rules.load import fmt_amount, load_registry
+from cepledger.rules.load import load_registry
+from cepledger.rules.model import fmt_amount
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

@@ -20,7 +20,8 @@ import tomllib
 from pathlib import Path
 from typing import Any, Iterable
 
-from cepledger.rules.load import Program, Registry, fmt_amount, load_registry
+from cepledger.rules.load import load_registry
+from cepledger.rules.model import Program, Registry, fmt_amount
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "docs" / "programs"
