@@ -638,8 +638,11 @@ class Runner:
 
 
 def clear_state(ledgers: Path) -> None:
-    """Remove cepledger's state (``.cepledger/``, its parse cache) and any other hidden
-    entry from a benchmark ledgers folder, which holds nothing else hidden of its own."""
+    """Remove cepledger's state (``.cepledger/``) and any other hidden entry from a
+    benchmark ledgers folder, which holds nothing else hidden of its own, and the report
+    cache, which lives in the (benchmark's own) user cache directory."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "cepledger", ignore_errors=True)
     for entry in os.scandir(ledgers):
         if entry.name.startswith("."):
             if entry.is_dir(follow_symlinks=False):
@@ -871,6 +874,9 @@ class Bench:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CEPLEDGER", "_CEP_", "_TYPER_", "LEDGER_"))}
         env.pop("LEDGER_FILE", None)
         env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "COLUMNS": "100", "NO_COLOR": "1"})
+        # The report cache lives in the user's cache directory: a private one, which
+        # clear_state empties for every first run.
+        env["XDG_CACHE_HOME"] = os.environ["XDG_CACHE_HOME"] = str(self.out_dir.resolve() / "xdg-cache")
         self.env = env
         self.runner = Runner(env, verbose=args.verbose)
         self.series: dict[str, Series] = {}
