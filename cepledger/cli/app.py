@@ -57,7 +57,7 @@ A ledger of continuing-education credits over plain TOML files.
 \b
 Example:
   cep add jdoe live-webinar 1.5 --item webinar-2025-11
-  cep status jdoe --year 2025""", run="")
+  cep status jdoe --year 2025""")
 
 app.callback()(command_function(_MAIN, _remember_options, extra=(_VERSION,)))
 

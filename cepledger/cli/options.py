@@ -34,7 +34,7 @@ class Command(NamedTuple):
     name: str
     params: tuple[Param, ...]
     help: str
-    run: str  # "module.function" under cepledger.cli.run
+    run: str = ""  # "module.function" under cepledger.cli.run
 
     def param(self, flag: str) -> Param | None:
         """The option spelt ``flag`` (long or short), or None."""

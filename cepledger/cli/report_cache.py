@@ -1,9 +1,11 @@
 """The report cache: the stdout of an earlier identical ``log``/``status``/``summary`` run
 with ``--format json|csv``, kept in the user's own cache directory.
 
-Why it exists (measured side by side, whole processes, medians of 20): a member of 200
-entries, ``status --format json`` 53 ms cold, 22 ms cached; an organisation of 500
-members x 150 entries, ``summary --format json`` 754 ms cold, 50 ms cached.
+Why it exists (whole processes, medians, measured side by side): a member of 200
+entries, ``status --format json`` 53 ms without it, 34 ms from a record (a miss costs
+10 ms more, mostly importing platformdirs and hashlib); an organisation of 500 members
+x 150 entries, ``summary --format json`` 757 ms without it, 62 ms from a record (+30 ms
+on a miss).
 
 Where: ``platformdirs.user_cache_dir("cepledger")/reports`` (``$XDG_CACHE_HOME`` on
 Linux), never inside the ledgers folder, and only when that folder belongs to this user

@@ -1,6 +1,6 @@
 """``cep log|status|summary ... --format json|csv`` without Typer: the path scripts take.
 
-Importing Typer costs about a third of such a run (82 ms against 53 ms for ``status
+Importing Typer costs about a third of such a run (81 ms against 52 ms for ``status
 --format json`` on a member of 200 entries), so ``__main__`` offers every command line
 here first. It is parsed with the declarations in ``options.py``, the ones the Typer
 commands are built from, and handled here only when it is understood completely and the
