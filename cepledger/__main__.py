@@ -1,8 +1,8 @@
 """``cep``, ``cepledger`` and ``python -m cepledger``: hand over to the command line.
 
-Plain ``status``/``summary``/``log`` runs with ``--format json|csv`` go through the
-no-Typer fast path (``fastpath.py``); everything else, and anything the fast path does
-not fully understand or that fails there, goes to the Typer app unchanged.
+Script output (``log``/``status``/``summary`` with ``--format json|csv``) goes through
+``cli/script_output.py``, which never imports Typer; everything else, and anything that
+path does not fully understand or that fails there, goes to the Typer app unchanged.
 """
 
 from __future__ import annotations
@@ -11,9 +11,13 @@ import sys
 
 
 def main() -> None:
-    from cepledger.cli.fastpath import run
+    """Run the command line in ``sys.argv`` and exit with its code."""
+    from cepledger.cli.script_output import run
 
-    code = run(sys.argv[1:])
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:
+        sys.exit(130)  # as the Typer app exits on Ctrl-C
     if code is not None:
         sys.exit(code)
     from cepledger.cli.app import main as cli_main

@@ -31,6 +31,15 @@ title = "Fall Conference 2025"
 """
 
 
+@pytest.fixture(autouse=True)
+def private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The report cache of every command a test runs (in process or not) goes to a fresh
+    temp folder, never the user's own cache directory."""
+    folder = tmp_path_factory.mktemp("xdg-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def ledgers(tmp_path: Path) -> Path:
     """An empty ledgers folder."""

@@ -11,7 +11,8 @@ import pytest
 
 from cli_helpers import JDOE, cep, make_ledgers, snapshot
 
-from cepledger.cli import commands
+from cepledger.cli import complete
+from cepledger.cli.run import reports
 from cepledger.model.errors import DataError, Problem
 
 COMMANDS = [
@@ -125,14 +126,17 @@ def test_an_internal_error_is_one_line_without_debug(tmp_path, monkeypatch):
     def boom(*a, **kw):
         raise ZeroDivisionError("oops")
 
-    monkeypatch.setattr(commands, "evaluate", boom)
+    monkeypatch.setattr(reports, "evaluate", boom)
     r = cep(ledgers, "status", "jdoe")
-    assert r.exit_code == 1
-    assert r.stderr == "internal error: ZeroDivisionError: oops (run with --debug for the traceback)\n"
+    assert r.exit_code == 70  # never 1, which scripts read as "short"
+    assert r.stderr == ("internal error (a bug in cepledger): ZeroDivisionError: oops; "
+                        "run the command again with --debug and report the traceback\n")
 
     r = cep(ledgers, "--debug", "status", "jdoe")
-    assert r.exit_code == 1
+    assert r.exit_code == 70
     assert "Traceback" in r.stderr and "ZeroDivisionError: oops" in r.stderr
+    assert r.stderr.endswith("internal error (a bug in cepledger): ZeroDivisionError: oops; "
+                             "please report it with the traceback above\n")
 
 
 def test_cep_errors_are_mapped_in_one_place(tmp_path, monkeypatch):
@@ -141,7 +145,7 @@ def test_cep_errors_are_mapped_in_one_place(tmp_path, monkeypatch):
     def bad(*a, **kw):
         raise DataError([Problem("a.toml", 3, "x", "first"), Problem("b.toml", 0, "y", "second")])
 
-    monkeypatch.setattr(commands, "evaluate", bad)
+    monkeypatch.setattr(reports, "evaluate", bad)
     r = cep(ledgers, "status", "jdoe")
     assert r.exit_code == 3
     assert r.stderr == "a.toml:3: first\nb.toml: second\n"
@@ -162,13 +166,13 @@ def test_python_dash_m_runs_the_same_program(tmp_path):
 
 def test_completion_lists_members_and_activities(tmp_path):
     ledgers = make_ledgers(tmp_path)
-    assert commands.complete_members(ledgers, "j") == ["jdoe"]
-    assert commands.complete_members(tmp_path / "missing", "") == []
-    assert "live-webinar" in commands.complete_activities(ledgers, "jdoe", "live")
-    assert commands.complete_activities(ledgers, "mlee", "coach") == ["coaching"]
-    assert "coaching" in commands.complete_activities(ledgers, "../bad", "coach")  # never raises
-    assert commands.complete_activities(tmp_path / "missing", None, "zzz") == []
-    assert commands.complete_programs(ledgers, "casc-b") == ["casc-butte"]
+    assert complete.complete_members(ledgers, "j") == ["jdoe"]
+    assert complete.complete_members(tmp_path / "missing", "") == []
+    assert "live-webinar" in complete.complete_activities(ledgers, "jdoe", "live")
+    assert complete.complete_activities(ledgers, "mlee", "coach") == ["coaching"]
+    assert "coaching" in complete.complete_activities(ledgers, "../bad", "coach")  # never raises
+    assert complete.complete_activities(tmp_path / "missing", None, "zzz") == []
+    assert complete.complete_programs(ledgers, "casc-b") == ["casc-butte"]
 
 
 def test_shell_completion_through_click(tmp_path):

@@ -41,7 +41,7 @@ def test_md_is_refused_where_it_does_not_apply(tmp_path):
 def test_help_does_not_import_the_new_modules():
     code = ("import sys; from cepledger.cli.app import app\n"
             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-            "bad = [m for m in ('rich', 'cepledger.cli.commands_extra', 'cepledger.calc.plan', 'cepledger.calc.explain',"
+            "bad = [m for m in ('rich', 'cepledger.cli.run.advice', 'cepledger.calc.plan', 'cepledger.calc.explain',"
             " 'cepledger.render.report', 'cepledger.ledger.importer') if m in sys.modules]\n"
             "print('LOADED', bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -122,7 +122,7 @@ def test_csv_quotes_commas_and_quotes():
 
 
 def test_render_does_not_import_rich():
-    code = "import sys, cepledger.render.json_csv, cepledger.render.words, cepledger.cli.commands; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
+    code = "import sys, cepledger.render.json_csv, cepledger.render.words, cepledger.cli.run.reports; print(any(m == 'rich' or m.startswith('rich.') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -103,10 +103,26 @@ def _state_dir(folder: Path) -> Path:
             pass
         if not stat.S_ISDIR(os.lstat(d).st_mode):  # a symlink here could move the lock elsewhere
             raise WriteError(f"{d} is not a plain folder; remove it and try again.")
-    from cepledger.cache import ignore_in_git
-
-    ignore_in_git(base)
+    _ignore_in_git(base)
     return locks
+
+
+def _ignore_in_git(base: Path) -> None:
+    """Write ``base/.gitignore`` (``*``) once, so lock files never get committed.
+
+    Created exclusively and without following links; a failure is harmless.
+    """
+    gitignore = base / ".gitignore"
+    if os.path.lexists(gitignore):
+        return
+    try:
+        fd = os.open(gitignore, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            os.write(fd, b"# cepledger locks and caches: never commit this folder\n*\n")
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
 
 def _clean_temps(folder: Path, member_id: str) -> None:

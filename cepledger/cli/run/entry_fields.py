@@ -1,39 +1,25 @@
-"""A new entry from the command line: validate what ``cep add`` was given, describe its effect.
+"""A new entry's fields, checked against the member's programs before anything is written.
 
-``build_entry`` checks every option against the rules of the member's programs (the
-activity, amount, course, CPSEL tags, ratings, evidence) before anything is written, and
-returns the entry's TOML keys for ``store.append_entries``. ``effect_lines`` says what the
-written entry counted and the period's new standing. Nothing here reads the clock or
-writes a file; ``today`` and the ledgers folder are passed in.
+``build_entry`` checks every option ``cep add`` (and ``import``, ``reflect``, ``plan
+--what-if``) was given against the rules of the member's programs (the activity, amount,
+course, CPSEL tags, ratings, evidence) and returns the entry's TOML keys for
+``ledger.write.append_entries``. Nothing here reads the clock or writes a file; ``today``
+and the ledgers folder are passed in.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Sequence
 
-from cepledger.render import plain as render
+from cepledger.cli.suggest import choices_hint
 from cepledger.model.errors import UsageError
-from cepledger.model.records import Entry, Member
-from cepledger.model.results import ProgramResult
-from dataclasses import dataclass
+from cepledger.model.records import Member
 
 MAX_AMOUNT = Decimal(1000)
-
-
-def did_you_mean(value: str, choices: Sequence[str], cutoff: float = 0.6) -> str:
-    """``did you mean 'live-webinar'? `` when one choice is close to ``value``, else ``""``."""
-    import difflib
-
-    close = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
-    return f"did you mean '{close[0]}'? " if close else ""
-
-
-def choices_hint(value: str, choices: Sequence[str]) -> str:
-    """``choose one of: a, b, c`` (with a ``did you mean`` when one is close)."""
-    return f"{did_you_mean(value, choices)}choose one of: {', '.join(choices)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,73 +206,3 @@ def _check_required(found: list[Target], activity: str, fields: dict[str, Any]) 
         for key in t.activity.requires:
             if key not in fields:
                 raise UsageError(f"{activity} needs {_OPTION_OF.get(key, f'--{key}')}")
-
-
-# ------------------------------------------------------------------ what an entry did
-
-
-def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "added") -> list[str]:
-    """``added 7f3a2c: counted 3 of 4 (cap); 2025-26: 27 of 30 credits``, per program counting it.
-
-    With a void entry (``verb="voided"``) only the period's new standing follows the id.
-    """
-    from cepledger.calc.evaluate import evaluate_program
-    from cepledger.model.periods import program_period, reporting_year
-
-    label = f"{verb} {entry.id or f'the entry at line {entry.source.line}'}"
-    parts = []
-    for prog in programs:
-        if entry.activity not in prog.activities:
-            continue
-        enrolment = member.enrolment(prog.id)
-        period = program_period(prog.period, enrolment, reporting_year(entry.date, prog.period.start_month))
-        if period is None or not period.contains(entry.date):
-            parts.append((prog.id, f"not counted: {entry.date} is outside {prog.id} "
-                                   f"(enrolled since {enrolment.since})"))
-            continue
-        pr = evaluate_program(member, prog, period)
-        er = None if entry.is_void else next((r for r in pr.entries if r.entry.index == entry.index), None)
-        parts.append((prog.id, _effect_text(prog, pr, er, entry)))
-    if not parts:
-        return [label]
-    if len(parts) == 1:
-        return [f"{label}: {parts[0][1]}"]
-    return [f"{label}:"] + [f"  {pid}: {text}" for pid, text in parts]
-
-
-def _effect_text(prog, pr: ProgramResult, er, entry: Entry) -> str:
-    """What one entry did in one program's period, then the period's standing."""
-    period = pr.period
-    where = period.label if period.program_year is None else f"{period.label} (program year {period.program_year})"
-    if entry.is_void:
-        head = ""
-    elif er is not None and prog.activities[entry.activity].amount != "none":
-        head = f"counted {render.num_text(er.counted)} of {render.num_text(er.claimed)}"
-        if er.clips:
-            head += f" ({'; '.join(c.description for c in er.clips)})"
-    else:
-        head = f"{entry.activity} recorded"
-    standing = _standing_requirement(prog, pr, entry.activity)
-    if standing is None:
-        return head or where
-    unit = "" if standing.unit == "times" else (standing.unit or pr.unit)
-    text = f"{head}; {where}: " if head else f"{where}: "
-    if standing.kind != "total":
-        text += f"{standing.id} "
-    text += f"{render.num_text(standing.earned)} of {render.num_text(standing.required)} {unit}".rstrip()
-    return text + (" (met)" if standing.met else "")
-
-
-def _standing_requirement(prog, pr: ProgramResult, activity: str):
-    """The requirement that shows the period's standing after an entry of ``activity``.
-
-    The first ``total`` requirement the activity counts toward (the first ``total`` of
-    all when none names it); for a milestone, the first requirement that names it.
-    """
-    by_id = {r.id: r for r in pr.requirements}
-    if prog.activities[activity].amount != "none":
-        totals = [r for r in prog.requirements if r.kind == "total"]
-        hit = next((r for r in totals if not r.activities or activity in r.activities), totals[0] if totals else None)
-    else:
-        hit = next((r for r in prog.requirements if activity in r.activities), None)
-    return by_id.get(hit.id) if hit is not None else None

@@ -1,0 +1,145 @@
+"""The Typer commands ``cep add``, ``void``, ``import`` and ``reflect`` (the work: ``run/entries.py``)."""
+
+# No `from __future__ import annotations`: Typer reads these annotations at start-up.
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from cepledger.cli import options
+from cepledger.cli.exit_codes import call
+from cepledger.cli.typer_params import annotated, argument, complete_activity, complete_member, option
+
+OptStr = Optional[str]
+TextsOpt = Optional[list[str]]
+
+
+def _interactive() -> bool:
+    """Prompt only when a person is at the keyboard (stdin and stdout are terminals)."""
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def add_cmd(
+    ctx: typer.Context,
+    member_id: Annotated[OptStr, argument("MEMBER", "member id (asked for on a terminal when left out)",
+                                          autocompletion=complete_member)] = None,
+    activity: Annotated[OptStr, argument("ACTIVITY", "activity id (see `cep programs PROGRAM`; asked for on a "
+                                                     "terminal)", autocompletion=complete_activity)] = None,
+    amount: Annotated[OptStr, argument("[AMOUNT]", "hours or credits; leave out for milestones and fixed "
+                                                   "credits")] = None,
+    when: Annotated[OptStr, option("--date", "-d", meta="DATE", help="YYYY-MM-DD, 'today', 'yesterday' or e.g. "
+                                                                    "'Oct 3 2025' (default: today)")] = None,
+    title: Annotated[OptStr, option("--title", "-t", meta="TEXT", help="what it was")] = None,
+    item: Annotated[OptStr, option("--item", "-i", meta="ITEM",
+                                   help="the event, webinar, guide or course a per-item cap applies to")] = None,
+    course: Annotated[OptStr, option("--course", meta="COURSE", help="course number or name (cep-course)")] = None,
+    cpsel: Annotated[TextsOpt, option("--cpsel", meta="TAGS",
+                                      help="CPSEL standards or elements, e.g. 2A,5 (repeatable)")] = None,
+    rating: Annotated[TextsOpt, option("--rating", meta="S=LEVEL",
+                                       help="STANDARD=LEVEL, e.g. 3=meets (repeatable)")] = None,
+    evidence: Annotated[OptStr, option("--evidence", "-e", meta="PATH", help="certificate or report (its SHA-256 "
+                                                                            "is recorded if the file exists)")] = None,
+    notes: Annotated[OptStr, option("--notes", "-n", meta="TEXT", help="free text")] = None,
+) -> None:
+    """Append one entry; print its id, what counted, what capped it, and the year's standing.
+
+    On a terminal, what is left out (member, activity, amount, date) is asked for, with
+    the choices; without a terminal nothing is asked.
+
+    \b
+    Example:
+      cep add jdoe live-webinar 1.5 --item webinar-2025-11 --date 2025-11-12
+      cep add jdoe cep-course --course 4
+      cep add mlee professional-learning 3.5 --cpsel 2A,5
+    """
+    given = dict(title=title, item=item, course=course, cpsel=cpsel or (), ratings=rating or (),
+                 evidence=evidence, notes=notes)
+    if member_id is None or activity is None or (amount is None and _interactive()):
+        if not _interactive():  # never prompt without a terminal: the usual usage error
+            ctx.fail(f"Missing argument '{'MEMBER' if member_id is None else 'ACTIVITY'}'.")
+        from cepledger.cli.run.interactive_add import run_add_interactive
+
+        def ask(text: str, default: Optional[str]) -> str:
+            return typer.prompt(text, default=default) if default is not None else typer.prompt(text)
+
+        call(ctx, run_add_interactive, member_id, activity, amount, ask=ask, say=typer.echo, when=when, **given)
+        return
+    from cepledger.cli.run.entries import run_add
+
+    call(ctx, run_add, member_id, activity, amount, when=when, **given)
+
+
+def void_cmd(
+    ctx: typer.Context,
+    member_id: annotated(options.MEMBER),
+    entry_id: Annotated[str, argument("ENTRY-ID", "the entry's id (see `cep log MEMBER`)")],
+    reason: Annotated[str, option("--reason", "-r", meta="TEXT", help="why it no longer counts")],
+) -> None:
+    """Mark an entry void: it stays in the file and counts for nothing.
+
+    \b
+    Example:
+      cep void jdoe 7f3a2c --reason "logged twice"
+    """
+    from cepledger.cli.run.entries import run_void
+
+    call(ctx, run_void, member_id, entry_id, reason)
+
+
+def import_cmd(
+    ctx: typer.Context,
+    member_id: annotated(options.MEMBER),
+    csv_file: Annotated[str, argument("FILE.csv", "spreadsheet export with a header row")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="check and show what would be added; write nothing")] = False,
+    maps: Annotated[TextsOpt, option("--map", meta="COLUMN=FIELD",
+                                     help="read COLUMN as FIELD (date, activity, amount, title, item, "
+                                          "course, cpsel, evidence, notes); repeatable")] = None,
+) -> None:
+    """Add many entries from a CSV file: every row checked first, then all written at once or none.
+
+    Rows already in the ledger (same date, activity, amount, title and item) are skipped
+    and reported. A bad row stops the import with its line number (exit 3).
+
+    \b
+    Example:
+      cep import jdoe pd-2025.csv --map "Event Date=date" --map Credits=amount --dry-run
+    """
+    from cepledger.cli.run.entries import run_import
+
+    call(ctx, run_import, member_id, csv_file, dry_run, maps or ())
+
+
+def reflect_cmd(
+    ctx: typer.Context,
+    member_id: annotated(options.MEMBER),
+    answers: Annotated[TextsOpt, option("--answer", "-a", meta="TEXT",
+                                        help="an answer, once per question in order (4 in all); "
+                                             "leave out to be asked")] = None,
+    when: Annotated[OptStr, option("--date", "-d", meta="DATE", help="default: today")] = None,
+    activity: Annotated[OptStr, option("--activity", meta="ACTIVITY",
+                                       help="record it under an activity that earns hours (with --hours)",
+                                       autocompletion=complete_activity)] = None,
+    hours: Annotated[OptStr, option("--hours", meta="HOURS", help="time spent, with --activity")] = None,
+) -> None:
+    """Reflect on your learning: the four CASSA 2022 questions, in your own words.
+
+    1. What learning works for you, and how do you know? 2. How do you support
+    colleagues' learning? 3. Your theory of change? 4. How do you use internal and
+    external expertise? Stored as a `reflection` entry that counts toward nothing
+    (unless --activity and --hours name an activity that earns them).
+
+    \b
+    Example:
+      cep reflect jdoe
+      cep reflect jdoe -a "Cohorts" -a "Mentoring" -a "Small wins" -a "Local and outside experts"
+    """
+    from cepledger.cli.run.entries import run_reflect
+
+    def ask(question: str) -> str:
+        return typer.prompt(question)
+
+    call(ctx, run_reflect, member_id, answers or (), ask=ask, when=when, activity=activity, hours=hours)
