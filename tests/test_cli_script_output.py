@@ -213,7 +213,7 @@ def test_script_output_never_imports_typer_and_a_cached_run_not_the_calculator(f
             "from cepledger.__main__ import main\nsys.argv[0] = 'cep'\nmain()\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith("CEPLEDGER")}
     env.update(CEPLEDGER_TODAY=TODAY, PYTHONPATH=str(REPO))
-    args = [sys.executable, "-c", code, "--ledgers", str(folder), "status", "jdoe", "--format", "json"]
+    args = [sys.executable, "-c", code, "--ledgers", str(folder), "summary", "--format", "json"]
     cold = subprocess.run(args, capture_output=True, text=True, env=env)
     assert cold.returncode == 0 and "typer" not in cold.stderr and "rich" not in cold.stderr
     assert "cepledger.calc.evaluate" in cold.stderr  # it did compute

@@ -35,6 +35,7 @@ class Command(NamedTuple):
     params: tuple[Param, ...]
     help: str
     run: str = ""  # "module.function" under cepledger.cli.run
+    cached: bool = False  # answered from the report cache when the inputs are unchanged
 
     def param(self, flag: str) -> Param | None:
         """The option spelt ``flag`` (long or short), or None."""
@@ -90,6 +91,6 @@ One row per member and program: who is short, and by how much.
 
 \b
 Example:
-  cep summary --year 2025 --program cass-cep --format csv""", run="reports.run_summary")
+  cep summary --year 2025 --program cass-cep --format csv""", run="reports.run_summary", cached=True)
 
 SCRIPT_COMMANDS = {c.name: c for c in (LOG, STATUS, SUMMARY)}

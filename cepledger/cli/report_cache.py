@@ -1,11 +1,13 @@
-"""The report cache: the stdout of an earlier identical ``log``/``status``/``summary`` run
-with ``--format json|csv``, kept in the user's own cache directory.
+"""The report cache: the stdout of an earlier identical ``summary`` run with
+``--format json|csv``, kept in the user's own cache directory.
 
-Why it exists (whole processes, medians, measured side by side): a member of 200
-entries, ``status --format json`` 53 ms without it, 34 ms from a record (a miss costs
-10 ms more, mostly importing platformdirs and hashlib); an organisation of 500 members
-x 150 entries, ``summary --format json`` 757 ms without it, 62 ms from a record (+30 ms
-on a miss).
+Why it exists for ``summary`` only (whole processes, medians, measured side by side): an
+organisation of 500 members x 150 entries, ``summary --format json`` 757 ms without it,
+62 ms from a record (+30 ms, 4%, on a miss). For one member of 200 entries,
+``status --format json`` took 53 ms without it and 34 ms from a record, but a miss cost
+10 ms more (importing platformdirs and hashlib): the cold run, the one after every
+``add``, pays for it, so ``status`` and ``log`` are computed every time (the
+``cached`` flag of their declarations in ``options.py``).
 
 Where: ``platformdirs.user_cache_dir("cepledger")/reports`` (``$XDG_CACHE_HOME`` on
 Linux), never inside the ledgers folder, and only when that folder belongs to this user

@@ -105,7 +105,6 @@ def run(argv: list[str]) -> int | None:
     global_values, command, values = parsed
     try:
         from cepledger.cli.env import Env, ledgers_from, today_from_env
-        from cepledger.cli import report_cache
 
         ledgers, today = ledgers_from(global_values.get("ledgers")), today_from_env()
 
@@ -116,7 +115,12 @@ def run(argv: list[str]) -> int | None:
             code = run_command(Env(ledgers=ledgers, today=today, out=out, err=err), **values)
             return code, out.getvalue(), err.getvalue()
 
-        code, text, errors = report_cache.cached_run(argv, ledgers, today, values.get("member_id"), compute)
+        if command.cached:  # only where the benchmark shows the cache pays (docs/performance.md)
+            from cepledger.cli import report_cache
+
+            code, text, errors = report_cache.cached_run(argv, ledgers, today, values.get("member_id"), compute)
+        else:
+            code, text, errors = compute()
     except Exception:  # noqa: BLE001 - the Typer app runs it again and reports the error its own way
         return None
     return _emit(text, errors, code)
