@@ -15,24 +15,12 @@ from pathlib import Path
 import pytest
 
 from cepledger.rules.load import MAX_RULE_FILE_BYTES, load_registry
+import rules_helpers
 from cli_helpers import TODAY, make_ledgers
 
 REPO = Path(__file__).resolve().parent.parent
 
-GOOD = """\
-format = 1
-id = "small"
-name = "A small program"
-
-[activities.talk]
-cap = 5
-per = "item"
-
-[[requirements]]
-id = "hours"
-kind = "total"
-min = 10
-"""
+GOOD = rules_helpers.GOOD.format(id="small")
 
 
 def make_fifo(path: Path) -> None:
