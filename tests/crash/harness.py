@@ -102,18 +102,20 @@ class Command:
     setup: tuple[tuple[str, ...], ...] = ()  # commands run once on the starting files
     needs: str | None = None  # a subcommand that must exist (``cep NEEDS --help`` exits 0)
     cache_only: bool = False  # writes only the report cache (summary), never a ledger
+    follow_up: tuple[str, ...] = ("add", "{member}", "live-webinar", "1", "--date", "2026-02-20",
+                                  "--item", "follow-up")  # the next command after a kill
 
 
-FOLLOW_UP = ("add", "{member}", "live-webinar", "1", "--date", "2026-02-20", "--item", "follow-up")
-
+CASC_FOLLOW_UP = ("add", "mlee", "professional-learning", "1", "--date", "2026-02-20", "--title", "follow-up")
 COMMANDS: tuple[Command, ...] = (
     Command("add", ("add", "jdoe", "live-webinar", "2", "--date", "2026-01-05", "--item", "web-x",
                     "--title", "Crash test webinar"), "jdoe"),
-    Command("void", ("void", "mlee", "b00002", "--reason", "entered twice"), "mlee"),
+    Command("void", ("void", "mlee", "b00002", "--reason", "entered twice"), "mlee", follow_up=CASC_FOLLOW_UP),
     Command("import", ("import", "jdoe", "{inputs}/in.csv"), "jdoe"),
     Command("member add", ("member", "add", "newbie", "--name", "New Bie", "--program", "cass-cep",
                            "--since", "2025-09-01"), "newbie"),
-    Command("member enrol", ("member", "enrol", "mlee", "cass-cep", "--since", "2025-09-01"), "mlee"),
+    Command("member enrol", ("member", "enrol", "mlee", "cass-cep", "--since", "2025-09-01"), "mlee",
+            follow_up=CASC_FOLLOW_UP),
     Command("amend", ("amend", "jdoe", "a00004", "--title", "Research report (corrected)"), "jdoe",
             needs="amend"),
     Command("undo", ("undo", "jdoe"), "jdoe",
@@ -419,7 +421,7 @@ def check_kill(sweep: Sweep, point: Point, case: Path) -> Outcome:
         assert nxt.returncode == 0, f"{cmd.name} after a kill at {point.label}: {nxt.stderr}"
         assert sweep.state_of(case) == "new"
     else:
-        nxt = run_cep(case, FOLLOW_UP, member=cmd.member)
+        nxt = run_cep(case, cmd.follow_up, member=cmd.member)
         assert nxt.returncode == 0, f"follow-up add after {cmd.name} {point.label}: {nxt.stderr}"
     assert temps(case / "ledgers") == [], f"{cmd.name} {point.label}: temp files left: {temps(case / 'ledgers')}"
     assert_parses(case)
