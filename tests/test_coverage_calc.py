@@ -1,0 +1,130 @@
+"""The branches of the calculator that the behaviour tests do not reach (branch
+coverage gate, docs/testing.md), on a small rule file written here; numbers by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from calc_helpers import D, e, member, nurse_registry, req, status
+from cepledger.calc.evaluate import evaluate_member, evaluate_program
+from cepledger.calc.explain import explain_entry
+from cepledger.calc.plan import suggest, weekly_pace
+from cepledger.calc.report import build_report
+from cepledger.model.errors import DataError
+from cepledger.model.periods import program_period
+from cepledger.rules.load import load_registry
+
+COV = """\
+format = 1
+id = "cov"
+name = "Coverage program"
+
+[activities.talk]
+cap = 5
+per = "period"
+
+[activities.badge]
+amount = "fixed"
+credits = 2
+
+[activities.milestone]
+amount = "none"
+
+[activities.open]
+
+[[requirements]]
+id = "talk-hours"
+kind = "total"
+min = 12
+activities = ["talk"]
+
+[[requirements]]
+id = "since-enrolment"
+kind = "total"
+min = 3
+scope = "enrolment"
+
+[[requirements]]
+id = "topics"
+kind = "distinct"
+field = "item"
+min = 2
+activities = ["open"]
+"""
+
+
+@pytest.fixture(scope="module")
+def reg(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cov-programs")
+    (folder / "cov.toml").write_text(COV, encoding="utf-8")
+    registry = load_registry([folder])
+    assert registry.problems == []
+    return registry
+
+
+def cov_member(*entries):
+    return member(*entries, programs={"cov": "2025-09-01"})
+
+
+def test_requirements_scoped_to_the_enrolment_and_distinct_items(reg) -> None:
+    m = cov_member(e("2025-10-01", "talk", "4"), e("2025-10-02", "talk", "3"),
+                   e("2025-10-03", "open", "1", item="a"), e("2025-10-04", "open", "1"),
+                   e("2025-10-05", "open", "1", item="a"))
+    pr = status(m, "cov", 2025, reg=reg)
+    assert req(pr, "talk-hours").earned == D(5)  # 4 + 3 clipped to the period cap of 5
+    assert req(pr, "since-enrolment").earned == D(8)  # 5 + 3 open hours
+    topics = req(pr, "topics")
+    assert topics.earned == D(1) and topics.detail == "a"  # one item, twice; an entry without one
+
+
+def test_a_suggestion_stops_when_the_period_cap_is_used_up(reg) -> None:
+    m = cov_member(e("2025-10-01", "talk", "2"))
+    pr = status(m, "cov", 2025, reg=reg)
+    r = req(pr, "talk-hours")
+    assert r.shortfall == D(10)
+    steps = suggest(reg.programs["cov"], pr, r, date(2026, 3, 1))
+    assert [(s.activity, s.credits, s.room) for s in steps] == [("talk", D(3), D(3))]
+
+
+def test_the_explanations_of_fixed_milestone_outside_and_foreign_entries(reg) -> None:
+    m = cov_member(e("2025-10-01", "badge", "7", id="b1"), e("2025-10-02", "milestone", id="m1"),
+                   e("2024-10-01", "open", "1", id="o1"), e("2025-10-03", "talk", "4", id="t1"),
+                   e("2025-10-04", "talk", "4", id="t2"))
+    programs = [reg.programs["cov"], reg.programs["cass-cep"]]
+    (b,) = explain_entry(m, programs, "b1")
+    assert (b.counted, b.note) == (D(2), "a fixed 2 per entry, whatever the hours say")
+    (ms,) = explain_entry(m, programs, "m1")
+    assert ms.note == "a milestone: it counts toward its requirement, not toward any total"
+    (o,) = explain_entry(m, programs, "o1")  # cass-cep has no "open": left out
+    assert o.counted == 0 and o.note == "not counted: 2024-10-01 is outside the member's time in cov"
+    (t2,) = explain_entry(m, programs, "t2")
+    assert t2.counted == D(1) and [s.used_before for s in t2.steps] == [D(4)]  # same period: shares the cap
+
+
+def test_a_per_year_cap_inside_a_cycle_is_not_shared_across_years() -> None:
+    reg = nurse_registry()
+    prog = reg.programs["nurse-cycle"]
+    capped = next(a for a in prog.activities.values() if a.per == "year")
+    m = member(e("2025-04-01", capped.id, "1", id="y1", item="i"), e("2025-10-01", capped.id, "1", id="y2", item="i"),
+               programs={"nurse-cycle": "2025-03-01"})
+    (x,) = explain_entry(m, [prog], "y2")
+    assert x.counted == D(1) and all(s.used_before == 0 for s in x.steps if s.per == "year")
+
+
+def test_not_enrolled_unknown_programs_and_years_before_the_enrolment(reg) -> None:
+    m = cov_member(e("2025-10-01", "talk", "1"))
+    period = program_period(reg.programs["cov"].period, m.enrolment("cov"), 2025)
+    with pytest.raises(ValueError, match="not enrolled in cass-cep"):
+        evaluate_program(m, reg.programs["cass-cep"], period)
+    with pytest.raises(DataError, match="unknown program 'cov'"):
+        evaluate_member(m, load_registry(), 2025)
+    report = build_report(m, [reg.programs["cov"]], 2020, [], date(2026, 3, 1))
+    assert report.programs == []
+
+
+def test_no_weekly_pace_once_the_due_date_has_passed() -> None:
+    assert weekly_pace(D(5), date(2026, 3, 1), date(2026, 2, 1)) is None
+    assert weekly_pace(D(5), date(2026, 3, 1), date(2026, 3, 1)) == D(5)
