@@ -100,6 +100,9 @@ def test_the_explanations_of_fixed_milestone_outside_and_foreign_entries(reg) ->
     assert ms.note == "a milestone: it counts toward its requirement, not toward any total"
     (o,) = explain_entry(m, programs, "o1")  # cass-cep has no "open": left out
     assert o.counted == 0 and o.note == "not counted: 2024-10-01 is outside the member's time in cov"
+    m2 = cov_member(e("2025-10-05", "open", "1", id="o2"))
+    (o2,) = explain_entry(m2, programs, "o2")
+    assert (o2.counted, o2.note) == (D(1), "no cap applies to this activity")
     (t2,) = explain_entry(m, programs, "t2")
     assert t2.counted == D(1) and [s.used_before for s in t2.steps] == [D(4)]  # same period: shares the cap
 
@@ -128,3 +131,10 @@ def test_not_enrolled_unknown_programs_and_years_before_the_enrolment(reg) -> No
 def test_no_weekly_pace_once_the_due_date_has_passed() -> None:
     assert weekly_pace(D(5), date(2026, 3, 1), date(2026, 2, 1)) is None
     assert weekly_pace(D(5), date(2026, 3, 1), date(2026, 3, 1)) == D(5)
+
+
+def test_a_tag_that_names_no_standard_covers_nothing() -> None:
+    m = member(e("2025-10-01", "iip", cpsel=["9Z", "1"]), programs={"casc-butte": ("2025-09-03", "2025-07-01")})
+    pr = status(m, "casc-butte", 2025)
+    cov = next(r for r in pr.requirements if r.kind == "coverage")
+    assert cov.missing == ("2", "3") and cov.earned == D(1)

@@ -33,6 +33,9 @@ def test_a_warning_leaves_the_program_valid() -> None:
     ('[activities.chat]\ntags = ["nope"]\n', "rule-tag"),
     ('[[requirements]]\nid = "late"\nkind = "deadline"\n', "rule-missing-field"),
     ('[[requirements]]\nid = "rated"\nkind = "ratings"\n', "rule-level"),
+    ('[levels]\norder = ["low", "high"]\n[[requirements]]\nid = "rated"\nkind = "ratings"\nlevel = "top"\n',
+     "rule-level"),
+    ('[activities]\nchat = 5\n', "rule-type"),
     ('[activities.chat]\n[[requirements]]\nid = "cov"\nkind = "coverage"\nfield = "cpsel"\ncover = [true]\n', None),
     ('[activities.chat]\n[[requirements]]\nid = "cov"\nkind = "coverage"\nfield = "cpsel"\ncover = "all"\n', None),
 ])
@@ -66,6 +69,7 @@ def test_cover_by_program_year_and_unknown_vocabularies() -> None:
     butte = reg.programs["casc-butte"]
     req = next(r for r in butte.requirements if isinstance(r.cover, dict))
     assert req.cover_for(None) == req.cover[1] and req.cover_for(99) == ()
+    assert req._replace(cover=("1", "2")).cover_for(3) == ("1", "2") and req._replace(cover=None).cover_for(1) == ()
     assert butte.standard_of("2A", "no-such-vocabulary") is None
     assert fmt_amount(None) == "-" and fmt_amount(Decimal("2.50")) == "2.5"
 
