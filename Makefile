@@ -7,7 +7,8 @@
 #                     measure it than the whole suite)
 #   make crash-test   a kill and ENOSPC/EIO/EACCES at every state-changing system call of
 #                     every writing command (make test samples them; needs strace;
-#                     CEP_CRASH_RECORD=FILE writes every outcome as JSON)
+#                     CEP_CRASH_RECORD=FILE writes every outcome as JSON), then the
+#                     fuzz tests with 1000 examples each
 #   make docs         regenerate docs/programs/*.md from the rule files (tools/program_pages.py)
 #   make bench        run the benchmark (bench/bench.py; BENCH=--quick for a short run;
 #                     hledger and ledger: apt-get install -y hledger ledger)
@@ -64,6 +65,7 @@ coverage: test
 
 crash-test: $(STAMP)
 	CEP_CRASH_FULL=1 $(BIN)/python -m pytest tests/test_crash_points.py
+	CEP_FUZZ_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_fuzz_ledgers.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/program_pages.py
