@@ -192,7 +192,7 @@ def _evaluate_each(env: Env, paths: list[Path], year: int | None, program: str |
     from cepledger.ledger import load as ledger_load
     from cepledger.render.progress import track
 
-    for path in track(paths, env.err, "summary"):
+    for path in track(paths, env.progress, "summary"):
         try:
             member = ledger_load.load_member(path)
             results = evaluate(env, member, year, program=program)
