@@ -139,9 +139,11 @@ def test_same_entry_twice_ignores_voided_copies():
     assert list(check_duplicates(m)) == []
 
 
-def test_employed_after_since():
+def test_employed_after_since_is_valid():
+    # Monterey admits on a verified offer of employment (RULES.md): no problem, and the
+    # enrolment deadline is met (tests/test_calc_casc.py)
     m = member(programs={"casc-butte": ("2024-09-03", "2024-09-04")})
-    assert problems(m) == [("employed-after-since", "error", 5)]
+    assert problems(m) == []
     ok = member(programs={"casc-butte": ("2024-09-03", "2024-09-03")})
     assert problems(ok) == []
 

@@ -112,7 +112,8 @@ def suggest(program, pr: ProgramResult, req: RequirementResult, today: date) -> 
     reqdef = next((r for r in program.requirements if r.id == req.id), None)
     wanted = set(reqdef.activities) if reqdef is not None and reqdef.activities else set(program.activities)
     day = _plan_day(pr, today)
-    rooms = {aid: v for aid, v in open_room(program, pr, day).items() if aid in wanted and v[0] > 0}
+    rooms = {aid: v for aid, v in open_room(program, pr, day).items()
+             if aid in wanted and v[0] > 0 and program.activities[aid].plannable}
     order = list(program.activities)
     taken: list[Suggestion] = []
     spent: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # year/period caps used by suggestions
@@ -175,7 +176,7 @@ def plan_program(program, pr: ProgramResult, today: date) -> list[Step]:
             continue
         left = Decimal(len(r.missing)) if r.missing else r.shortfall
         days = (r.due - today).days
-        pace = weekly_pace(left, today, r.due) if r.kind in ("total", "count") else None
+        pace = weekly_pace(left, today, r.due) if r.kind in ("total", "count", "weeks") else None
         sugg = suggest(program, pr, r, today) if r.kind == "total" else ()
         reqdef = next((q for q in program.requirements if q.id == r.id), None)
         steps.append(Step(r, left, r.due, days, pace, sugg, reqdef.activities if reqdef else (),

@@ -19,7 +19,7 @@ from rich.text import Text
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.render.console import DIM, MET, SHORT, id_column, new_table
-from cepledger.render.words import num_text, shown
+from cepledger.render.words import closed_short, num_text, shown
 from cepledger.rules.model import Program, Requirement
 
 BAR_WIDTH = 8
@@ -76,6 +76,8 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         console.print()
         program = rules.get(pr.program)
         console.print(_heading(pr))
+        for line in closed_short(years.get(pr.program) or [pr], today):
+            console.print(Text(line, style=SHORT))
         if pr.period.program_year is not None and program is not None:
             _program_years_view(console, pr, years.get(pr.program) or [pr], program, today)
         else:
@@ -88,7 +90,7 @@ def _heading(pr: ProgramResult) -> Text:
     p = pr.period
     text = Text(f"{pr.program}", style="bold")
     text.append(f"  {pr.program_name}\n{p.label}")
-    if p.program_year is not None:
+    if p.program_year is not None and p.label != f"year {p.program_year}":
         text.append(f", program year {p.program_year}")
     text.append(f" ({p.start} to {p.end}): ")
     text.append("met" if pr.met else "not met", style=MET if pr.met else SHORT)
@@ -188,7 +190,8 @@ def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[Pro
         id_column(t, "requirement", yearly)
         for y in years:
             marker = " *" if y is pr else ""
-            t.add_column(f"year {y.period.program_year} {y.period.label}{marker}", overflow="fold")
+            name = y.period.label if y.period.label.startswith("year ") else f"year {y.period.program_year} {y.period.label}"
+            t.add_column(f"{name}{marker}", overflow="fold")
         for rid in yearly:
             cells: list = [Text(rid)]
             for y in years:
@@ -199,7 +202,7 @@ def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[Pro
                 text = Text(f"{num_text(r.earned)}/{num_text(r.required)} ")
                 text.append(progress_bar(r.earned, r.required, 6), style=MET if r.met else "red")
                 if not r.met:
-                    text.append(f" -{num_text(r.shortfall)}", style=SHORT)
+                    text.append(f" {num_text(r.shortfall)} short", style=SHORT)
                 cells.append(text)
             t.add_row(*cells)
         console.print(t)

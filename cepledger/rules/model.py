@@ -20,6 +20,7 @@ class PeriodRule:
 
     kind: str = "annual"
     years: int = 1
+    years_of: str = "reporting-year"
     start_month: int = 9
     anchor: int | None = None
     carry_over_max: Decimal = Decimal(0)
@@ -39,6 +40,7 @@ class Activity:
     per: str | None = None
     item_noun: str | None = None
     requires: tuple[str, ...] = ()
+    plannable: bool = True
     catalogue: str | None = None
     evidence: str = "optional"
     tags: tuple[str, ...] = ()
@@ -83,6 +85,7 @@ class Requirement:
     standards: tuple[str, ...] = ()
     level: str | None = None
     max_days: int | None = None
+    max_years: int | None = None
     unit: str = ""
     line: int = 0
 
