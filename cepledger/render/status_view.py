@@ -58,7 +58,7 @@ def _left_text(due: date, today: date, met: bool) -> Text:
 
 def status_view(console: Console, member: Member, results: Sequence[ProgramResult],
                 years: dict[str, Sequence[ProgramResult]], *, rules: dict[str, Program], today: date,
-                as_of: date | None = None, year: int | None = None) -> None:
+                as_of: date | None = None, year: int | None = None, program_year: int | None = None) -> None:
     """Per program: requirements with progress, then per activity claimed vs counted.
 
     ``years`` holds, per program, every year of a fixed-length program (CASC), shown
@@ -69,7 +69,9 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         console.print(Text(f"counting entries dated on or before {as_of}", style=DIM))
     if not results:
         enrolled = ", ".join(f"{e.program} from {e.since}" for e in member.enrolments) or "no program"
-        which = f"in {year}-{(year + 1) % 100:02d}" if year is not None else "this year"
+        which = (f"in {year}-{(year + 1) % 100:02d}" if year is not None
+                 else f"in program year {program_year}" if program_year is not None
+                 else f"on {as_of}" if as_of is not None else "today")
         console.print(f"not in any program {which} (enrolled: {enrolled})")
         return
     for pr in results:
@@ -89,9 +91,12 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
 def _heading(pr: ProgramResult) -> Text:
     p = pr.period
     text = Text(f"{pr.program}", style="bold")
-    text.append(f"  {pr.program_name}\n{p.label}")
-    if p.program_year is not None and p.label != f"year {p.program_year}":
-        text.append(f", program year {p.program_year}")
+    if p.program_year is not None and p.label == f"year {p.program_year}":  # a year of enrolment
+        text.append(f"  {pr.program_name}\nprogram year {p.program_year}")
+    else:
+        text.append(f"  {pr.program_name}\n{p.label}")
+        if p.program_year is not None:
+            text.append(f", program year {p.program_year}")
     text.append(f" ({p.start} to {p.end}): ")
     text.append("met" if pr.met else "not met", style=MET if pr.met else SHORT)
     return text
@@ -190,7 +195,8 @@ def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[Pro
         id_column(t, "requirement", yearly)
         for y in years:
             marker = " *" if y is pr else ""
-            name = y.period.label if y.period.label.startswith("year ") else f"year {y.period.program_year} {y.period.label}"
+            name = (f"year {y.period.program_year} from {y.period.start}" if y.period.label.startswith("year ")
+                    else f"year {y.period.program_year} {y.period.label}")
             t.add_column(f"{name}{marker}", overflow="fold")
         for rid in yearly:
             cells: list = [Text(rid)]

@@ -182,7 +182,8 @@ def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "
 def _effect_text(prog, pr: ProgramResult, er, entry: Entry) -> str:
     """What one entry did in one program's period, then the period's standing."""
     period = pr.period
-    where = period.label if period.program_year is None else f"{period.label} (program year {period.program_year})"
+    where = (period.label if period.program_year is None else f"program year {period.program_year}"
+             if period.label == f"year {period.program_year}" else f"{period.label} (program year {period.program_year})")
     if entry.is_void:
         head = ""
     elif er is not None and prog.activities[entry.activity].amount != "none":

@@ -113,8 +113,8 @@ def run_status(env: Env, member_id: str, year: str | None = None, program_year: 
     as_of_d = parse_date(as_of, env.today) if as_of else None
     _, member = load_member(env, member_id)
     check_program_filter(env, member, program)
-    results = evaluate(env, member, year_n, program=program, as_of=as_of_d,
-                       program_year=parse_program_year_option(program_year))
+    program_year_n = parse_program_year_option(program_year)
+    results = evaluate(env, member, year_n, program=program, as_of=as_of_d, program_year=program_year_n)
     if fmt == "json":
         render.write_json(render.status_json(member, results), env.out)
     elif fmt == "csv":
@@ -129,7 +129,7 @@ def run_status(env: Env, member_id: str, year: str | None = None, program_year: 
 
         years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
         status_view(env.console(), member, results, years, rules=env.registry().programs,
-                    today=as_of_d or env.today, as_of=as_of_d, year=year_n)
+                    today=as_of_d or env.today, as_of=as_of_d, year=year_n, program_year=program_year_n)
     return 1 if check and not all(pr.met for pr in results) else 0
 
 
