@@ -140,7 +140,7 @@ BAD = [
         [[requirements]]
         id = "r"
         kind = "sum"
-        """, 'kind = "sum"', "rule-type", "total, count, distinct, coverage, ratings, deadline", id="bad-requirement-kind"),
+        """, 'kind = "sum"', "rule-type", "total, count, distinct, weeks, coverage, ratings, deadline", id="bad-requirement-kind"),
     pytest.param("""\
         format = 1
         id = "bad"

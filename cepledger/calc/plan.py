@@ -13,7 +13,7 @@ suggested. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 
 from cepledger.model.records import ZERO
@@ -159,6 +159,14 @@ def _cap_left(program, pr: ProgramResult, day: date, cap_key: tuple, per: str, c
     return max(ZERO, cap - used)
 
 
+def weeks_remaining(today: date, due: date) -> int:
+    """The Monday-to-Sunday weeks from the one holding ``today`` to the one holding ``due`` (0 once past)."""
+    if due < today:
+        return 0
+    monday = today - timedelta(days=today.weekday())
+    return (due - monday).days // 7 + 1
+
+
 def weekly_pace(left: Decimal, today: date, due: date) -> Decimal | None:
     """``left`` spread over the weeks from today to ``due`` (at least one week), rounded up to 0.1."""
     days = (due - today).days
@@ -176,7 +184,7 @@ def plan_program(program, pr: ProgramResult, today: date) -> list[Step]:
             continue
         left = Decimal(len(r.missing)) if r.missing else r.shortfall
         days = (r.due - today).days
-        pace = weekly_pace(left, today, r.due) if r.kind in ("total", "count", "weeks") else None
+        pace = weekly_pace(left, today, r.due) if r.kind in ("total", "count") else None
         sugg = suggest(program, pr, r, today) if r.kind == "total" else ()
         reqdef = next((q for q in program.requirements if q.id == r.id), None)
         steps.append(Step(r, left, r.due, days, pace, sugg, reqdef.activities if reqdef else (),

@@ -50,12 +50,12 @@ def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]
         gaps = due_gaps(pr)
         t.add_row(Text(member.id), Text(pr.program), period_name(pr.period),
                   Text("short" if gaps else "met", style=SHORT if gaps else MET),
-                  Text("; ".join(gap_words(r, today) for r in gaps)))
+                  Text("\n".join(gap_words(r, today) for r in gaps)))
         years = [*(earlier or {}).get((member.id, pr.program), ()), pr]
         closed += [f"{member.id} {pr.program} {line}" for line in closed_short(years, today)]
     console.print(t)
     for line in closed:
-        console.print(Text(line, style=SHORT))
+        console.print(Text(line, style=SHORT), soft_wrap=True)
     short = sum(bool(due_gaps(pr)) for _, pr in rows)
     console.print(Text(f"{len(rows)} member-programs, {short} short", style=DIM))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from decimal import Decimal
 
 from cepledger.cli.env import Env
@@ -171,6 +172,11 @@ def _write_step(out, pr, s) -> None:
     when = (f"due {s.due} ({s.days_left} days)" if s.days_left >= 0 else f"was due {s.due} (overdue)")
     pace = (f", {render.num_text(s.weekly)} {unit} a week".replace("  ", " ")
             if s.weekly is not None and s.days_left > 7 and (r.kind == "total" or s.left > 1) else "")
+    if r.kind == "weeks" and s.days_left >= 0:
+        from cepledger.calc.plan import weeks_remaining
+
+        n = weeks_remaining(s.due - timedelta(days=s.days_left), s.due)
+        pace = f", {n} weeks to go" + ("; it can no longer be met" if n < s.left else "")
     out.write(f"  {r.id}: {left}, {when}{pace}\n")
     if s.suggestions:
         total = sum((g.credits for g in s.suggestions), Decimal(0))
