@@ -10,7 +10,6 @@ test_calc_casc_activities.py.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -121,7 +120,7 @@ def change(activity, y, **fields):
         for x in entries:
             if not done and x.activity == activity and _in_year(x, y):
                 fields2 = {k: (D(v) if k == "hours" else v) for k, v in fields.items()}
-                x, done = replace(x, **fields2), True
+                x, done = x._replace(**fields2), True
             out.append(x)
         return out
     return f
@@ -140,7 +139,7 @@ SHORT = [
     ("casc-butte", "coaching-hours", 2, change("coaching", 2, hours="0.99")),  # 79.99 of 80 in the program
     ("casc-butte", "coaching-weeks", 1, both(drop("coaching", 1), change("coaching", 1, hours="2"))),
     # two meetings in one week are one week: the second meeting moved into the first one's week
-    ("casc-butte", "coaching-weeks", 2, lambda es: [replace(x, date=d("2025-09-07")) if x.activity == "coaching"
+    ("casc-butte", "coaching-weeks", 2, lambda es: [x._replace(date=d("2025-09-07")) if x.activity == "coaching"
                                                     and x.date == d("2025-09-10") else x for x in es]),
     ("casc-butte", "professional-learning-hours", 1, change("professional-learning", 1, hours="9.99")),
     ("casc-butte", "orientation", 2, drop("orientation", 2)),

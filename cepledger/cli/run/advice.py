@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -128,7 +127,7 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
     trial = None
     if what_if is not None:
         trial = what_if_entry(env, member, programs, what_if)
-        member = replace(member, entries=(*member.entries, trial))
+        member = member._replace(entries=(*member.entries, trial))
     plans = []
     for prog in programs:
         period = select_period(prog, member.enrolment(prog.id), on=env.today, year=year_n,
