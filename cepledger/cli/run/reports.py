@@ -237,12 +237,10 @@ def run_report(env: Env, member_id: str, year: str | None, output: str, program_
     if not programs:
         raise UsageError(f"{member.id} is in no program; enrol them with `cep member enrol`")
     from cepledger.calc.views import check_program_year
-    from cepledger.model.periods import reporting_year
 
-    given = parse_year_option(year)
+    year_n = parse_year_option(year)
     program_year_n = parse_program_year_option(program_year)
-    check_program_year(programs, member, given, program_year_n)
-    year_n = given if given is not None else reporting_year(env.today, programs[0].period.start_month)
+    check_program_year(programs, member, year_n, program_year_n)
     report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today,
                           program_year=program_year_n)
     text = render_markdown(report) if suffix in (".md", ".markdown") else render_html(report)
