@@ -231,3 +231,11 @@ def test_a_year_that_closed_short_says_so(tmp_path):
     assert "closed" not in r.stdout
     assert "6.5 short" in r.stdout  # one sign convention: a positive amount, "short"
     assert " -6.5" not in r.stdout
+
+
+def test_status_md_says_a_year_closed_short(tmp_path):
+    ledgers = make_ledgers(tmp_path, x=MONTEREY)
+    r = cep(ledgers, "status", "x", "--format", "md", today="2025-10-01")
+    assert r.exit_code == 0, r.output
+    assert "\n- coaching-hours: year 1 closed 6.5 h short; it can no longer be made up\n" in r.stdout
+    assert "closed" not in cep(ledgers, "status", "x", "--format", "md", today="2025-09-04").stdout

@@ -25,8 +25,10 @@ def _unit(unit: str) -> str:
     return "" if unit == "times" else unit
 
 
-def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
-    """``cep status --format md``: per program its requirements, then its activities."""
+def status_markdown(member: Member, results: Sequence[ProgramResult], today: date | None = None,
+                    years: dict | None = None) -> str:
+    """``cep status --format md``: per program its requirements, then its activities; with
+    ``today``, the periods (of ``years``: program id -> every program year) that closed short."""
     out = [f"## {cell(member.name)} ({member.id})", ""]
     if not results:
         out += ["No program in this period.", ""]
@@ -34,6 +36,7 @@ def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
         label = (pr.period.label if pr.period.program_year is None
                  else f"{pr.period.label} ({pr.period.start} to {pr.period.end})")
         out += [f"### {cell(pr.program_name)} (`{pr.program}`) {label}: {'met' if pr.met else '**short**'}", "",
+                *closed_lines(pr, today, years),
                 "| requirement | required | earned | short | due | met |", "|---|---:|---:|---:|---|---|"]
         for r in pr.requirements:
             miss = f" (missing {', '.join(r.missing)})" if r.missing else ""
@@ -45,6 +48,12 @@ def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
                 out.append(f"| {cell(a.activity)} | {num_text(a.claimed)} | {num_text(a.counted)} |")
         out.append("")
     return "\n".join(out)
+
+
+def closed_lines(pr: ProgramResult, today: date | None, years: dict | None) -> list[str]:
+    """The bullet list of the program's periods that closed short, then a blank line (none: [])."""
+    closed = closed_short((years or {}).get(pr.program) or [pr], today) if today is not None else []
+    return [f"- {cell(line)}" for line in closed] + [""] if closed else []
 
 
 def summary_markdown(rows: Sequence[tuple[Member, ProgramResult]], today: date, earlier: dict | None = None) -> str:

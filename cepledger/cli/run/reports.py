@@ -123,7 +123,8 @@ def run_status(env: Env, member_id: str, year: str | None = None, program_year: 
     elif fmt == "md":
         from cepledger.render.markdown import status_markdown
 
-        env.out.write(status_markdown(member, results))
+        years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
+        env.out.write(status_markdown(member, results, as_of_d or env.today, years))
     else:
         from cepledger.render.status_view import status_view
 
