@@ -239,3 +239,12 @@ def test_status_md_says_a_year_closed_short(tmp_path):
     assert r.exit_code == 0, r.output
     assert "\n- coaching-hours: year 1 closed 6.5 h short; it can no longer be made up\n" in r.stdout
     assert "closed" not in cep(ledgers, "status", "x", "--format", "md", today="2025-09-04").stdout
+
+
+def test_explain_takes_the_program_year(august):
+    line = next(n for n, text in enumerate(AUGUST.splitlines(), 1) if text == "date = 2025-08-20") - 1
+    r = cep(august, "explain", "x", f"@{line}", "--program-year", "2", "--format", "json", today="2026-11-23")
+    assert r.exit_code == 0, r.output
+    r = cep(august, "explain", "x", f"@{line}", "--program-year", "1", today="2026-11-23")
+    assert r.exit_code == 2
+    assert f"entry @{line} is not in program year 1 (casc-butte year 2)" in r.stderr

@@ -90,8 +90,8 @@ def requirement_words(r: Requirement) -> str:
     elif r.kind == "ratings":
         minimum = f"{' '.join(r.standards) or 'every standard'} rated {r.level or 'proficient'} or higher"
     elif r.kind == "deadline" and r.max_years is not None:
-        minimum = ("enrol within a year of starting the position" if r.max_years == 1
-                   else f"enrol within {r.max_years} years of starting the position")
+        years = "a year" if r.max_years == 1 else f"{r.max_years} years"
+        return f"enrol no later than {years} after starting the position (or before starting it)"
     elif r.kind == "deadline":
         minimum = f"enrol within {r.max_days} days of starting the position"
     elif r.kind == "weeks":
