@@ -225,7 +225,7 @@ def test_a_year_that_closed_short_says_so(tmp_path):
     assert r.exit_code == 0, r.output
     assert "coaching-hours: year 1 closed 6.5 h short; it can no longer be made up" in r.stdout
     r = cep(ledgers, "summary", today="2025-10-01")
-    assert "x casc-monterey coaching-hours: year 1 closed 6.5 h short; it can no longer be made up" in r.stdout
+    assert "x casc-monterey:\n  coaching-hours: year 1 closed 6.5 h short; it can no longer be made up\n" in r.stdout
     # before the year ends it is only short, not closed
     r = cep(ledgers, "status", "x", today="2025-09-04")
     assert "closed" not in r.stdout
@@ -248,3 +248,13 @@ def test_explain_takes_the_program_year(august):
     r = cep(august, "explain", "x", f"@{line}", "--program-year", "1", today="2026-11-23")
     assert r.exit_code == 2
     assert f"entry @{line} is not in program year 1 (casc-butte year 2)" in r.stderr
+
+
+@pytest.mark.parametrize("columns", ["40", "60"])
+def test_closed_short_lines_fit_a_narrow_terminal(tmp_path, columns):
+    ledgers = make_ledgers(tmp_path, x=MONTEREY)
+    for command in (["status", "x"], ["summary"]):
+        r = cep(ledgers, *command, today="2025-10-01", env={"COLUMNS": columns})
+        assert r.exit_code == 0, r.output
+        assert all(len(line) <= int(columns) for line in r.stdout.splitlines()), r.stdout
+        assert "closed 6.5 h short;" in r.stdout

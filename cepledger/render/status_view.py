@@ -79,7 +79,7 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         program = rules.get(pr.program)
         console.print(_heading(pr))
         for line in closed_short(years.get(pr.program) or [pr], today):
-            console.print(Text(line, style=SHORT), soft_wrap=True)
+            console.print(Text(line, style=SHORT))
         if pr.period.program_year is not None and program is not None:
             _program_years_view(console, pr, years.get(pr.program) or [pr], program, today)
         else:

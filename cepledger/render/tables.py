@@ -52,10 +52,14 @@ def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]
                   Text("short" if gaps else "met", style=SHORT if gaps else MET),
                   Text("\n".join(gap_words(r, today) for r in gaps)))
         years = [*(earlier or {}).get((member.id, pr.program), ()), pr]
-        closed += [f"{member.id} {pr.program} {line}" for line in closed_short(years, today)]
+        lines = closed_short(years, today)
+        if lines:
+            closed.append((f"{member.id} {pr.program}:", lines))
     console.print(t)
-    for line in closed:
-        console.print(Text(line, style=SHORT), soft_wrap=True)
+    for who, lines in closed:  # the sentence starts its own line, so it reads whole at 80 columns
+        console.print(Text(who))
+        for line in lines:
+            console.print(Text(f"  {line}", style=SHORT))
     short = sum(bool(due_gaps(pr)) for _, pr in rows)
     console.print(Text(f"{len(rows)} member-programs, {short} short", style=DIM))
 
