@@ -257,4 +257,4 @@ def test_closed_short_lines_fit_a_narrow_terminal(tmp_path, columns):
         r = cep(ledgers, *command, today="2025-10-01", env={"COLUMNS": columns})
         assert r.exit_code == 0, r.output
         assert all(len(line) <= int(columns) for line in r.stdout.splitlines()), r.stdout
-        assert "closed 6.5 h short;" in r.stdout
+        assert "year 1 closed 6.5 h short; it can no longer be made up" in " ".join(r.stdout.split())
