@@ -291,8 +291,6 @@ def test_member_add_with_employed_since_and_the_note_without(ledgers):
         (["pat", "--name", "P", "--program", "casc-base", "--since", "2024-09-01"], "unknown program 'casc-base'"),
         (["pat", "--name", "P", "--program", "cass-cep", "--since", "soon"], "bad date 'soon'"),
         (["pat", "--name", " ", "--program", "cass-cep", "--since", "2024-09-01"], "--name is empty"),
-        (["pat", "--name", "P", "--program", "casc-butte", "--since", "2024-09-01", "--employed-since", "2024-10-01"],
-         "is after --since"),
         (["pat", "--name", "P", "--program", "cass-cep"], "Missing option '--since'"),
     ],
 )

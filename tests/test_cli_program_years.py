@@ -258,3 +258,18 @@ def test_closed_short_lines_fit_a_narrow_terminal(tmp_path, columns):
         assert r.exit_code == 0, r.output
         assert all(len(line) <= int(columns) for line in r.stdout.splitlines()), r.stdout
         assert "year 1 closed 6.5 h short; it can no longer be made up" in " ".join(r.stdout.split())
+
+
+def test_member_add_and_enrol_take_an_employment_after_enrolment(tmp_path):
+    # Monterey admits on a verified offer of employment: employed_since may follow since
+    ledgers = make_ledgers(tmp_path, jdoe=JDOE)
+    r = cep(ledgers, "member", "add", "zed", "--name", "Zed", "--program", "casc-monterey", "--since", "2025-09-01",
+            "--employed-since", "2025-10-01")
+    assert r.exit_code == 0, r.output
+    r = cep(ledgers, "member", "enrol", "jdoe", "casc-butte", "--since", "2025-09-01", "--employed-since", "2025-12-01")
+    assert r.exit_code == 0, r.output
+    assert "employed_since = 2025-12-01\n" in (ledgers / "jdoe.toml").read_text()
+    doc = json.loads(cep(ledgers, "status", "zed", "--format", "json").stdout)
+    deadline = reqs(doc)["enrolment-deadline"]
+    assert (deadline["met"], deadline["due"]) == (True, "2025-09-01")
+    assert cep(ledgers, "check").exit_code == 0
