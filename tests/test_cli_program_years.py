@@ -273,3 +273,11 @@ def test_member_add_and_enrol_take_an_employment_after_enrolment(tmp_path):
     deadline = reqs(doc)["enrolment-deadline"]
     assert (deadline["met"], deadline["due"]) == (True, "2025-09-01")
     assert cep(ledgers, "check").exit_code == 0
+
+
+def test_no_pace_from_one_year_for_a_requirement_of_the_whole_program(august):
+    # year 2 has 3 h so far but the program 8.5: a pace from year 2's days would say 141 of 80
+    r = cep(august, "status", "x", today="2025-09-10")
+    assert "343 days left in year 2" in r.stdout
+    assert "coaching-hours at this pace" not in r.stdout
+    assert "professional-learning-hours at this pace: 0 of 20 by 2026-08-19" in " ".join(r.stdout.split())

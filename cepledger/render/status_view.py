@@ -85,7 +85,7 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         else:
             console.print(_requirements_table(pr.requirements, today, console.width))
         _activities_table(console, pr, program)
-        _pace(console, pr, today)
+        _pace(console, pr, today, program)
 
 
 def _heading(pr: ProgramResult) -> Text:
@@ -159,8 +159,9 @@ def _activities_table(console: Console, pr: ProgramResult, program: Program | No
             console.print(Text(f"capped: {clip}", style=DIM))
 
 
-def _pace(console: Console, pr: ProgramResult, today: date) -> None:
-    """Days left in the period and, for totals due at its end, where the current pace ends up."""
+def _pace(console: Console, pr: ProgramResult, today: date, program: Program | None = None) -> None:
+    """Days left in the period and, for the period's own totals, where the current pace ends up
+    (a program-wide total has earned in earlier years too: no pace from this year's days)."""
     p = pr.period
     if not p.contains(today):
         return
@@ -170,6 +171,9 @@ def _pace(console: Console, pr: ProgramResult, today: date) -> None:
     line = Text(f"{_days(left)} left in {p.label}", style=DIM)
     for r in pr.requirements:
         if r.kind != "total" or r.due != p.end:
+            continue
+        rule = next((q for q in program.requirements if q.id == r.id), None) if program is not None else None
+        if rule is not None and rule.scope != "period":
             continue
         projected = (r.earned * length / elapsed).quantize(Decimal("0.1"))
         line.append(f"; {r.id} at this pace: {num_text(projected)} of {num_text(r.required)} by {p.end}",
