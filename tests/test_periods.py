@@ -216,3 +216,36 @@ def test_span_and_previous_year_of_enrolment():
     y2 = enrolment_year(ENROLMENT, enrol("2024-08-20"), 2)
     assert previous_period(ENROLMENT, enrol("2024-08-20"), y2) == enrolment_year(ENROLMENT, enrol("2024-08-20"), 1)
     assert previous_period(ENROLMENT, enrol("2024-08-20"), enrolment_year(ENROLMENT, enrol("2024-08-20"), 1)) is None
+
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+SINCES = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
+
+
+@given(SINCES, st.integers(min_value=0, max_value=800))
+def test_years_of_enrolment_cover_the_program_day_by_day(since, offset):
+    e = enrol(since.isoformat())
+    y1, y2 = enrolment_year(ENROLMENT, e, 1), enrolment_year(ENROLMENT, e, 2)
+    assert y1.start == since and y2.start == y1.end + timedelta(days=1)
+    assert 365 <= (y1.end - y1.start).days + 1 <= 366 and 365 <= (y2.end - y2.start).days + 1 <= 366
+    day = since + timedelta(days=offset)
+    p = period_on(ENROLMENT, e, day)
+    assert p == (y1 if y1.contains(day) else y2 if y2.contains(day) else None)
+
+
+@given(SINCES, st.integers(min_value=-2, max_value=3))
+def test_year_y_shows_the_program_year_with_the_most_days(since, shift):
+    e = enrol(since.isoformat())
+    year = reporting_year(since) + shift
+    start, end = year_start(year), year_end(year)
+    days = {n: max(0, (min(p.end, end) - max(p.start, start)).days + 1)
+            for n in (1, 2) for p in [enrolment_year(ENROLMENT, e, n)]}
+    chosen = program_period(ENROLMENT, e, year)
+    if max(days.values()) == 0:
+        assert chosen is None
+    else:
+        assert days[chosen.program_year] == max(days.values())
+        assert chosen.program_year == min(n for n in days if days[n] == max(days.values()))
