@@ -176,8 +176,11 @@ def test_as_of_replaces_today_in_left_and_overdue(tmp_path):
     ledgers = make_ledgers(tmp_path, jdoe=JDOE)
     r = cep(ledgers, "status", "jdoe", "--as-of", "2025-12-31", today="2026-11-23")
     assert r.exit_code == 0
-    row = next(line for line in r.stdout.splitlines() if line.startswith("annual-credits"))
+    row = next(line for line in r.stdout.splitlines() if line.startswith("annual-credits "))
     assert "2026-08-31" in row and "243 days" in row and "overdue" not in row
+    # as of 2025-12-31 the year before (2024-25, no entries) has closed short; 2025-26 has not
+    assert "annual-credits: 2024-25 closed 30 credits short; it can no longer be made up" in r.stdout
+    assert "2025-26 closed" not in r.stdout
     r = cep(ledgers, "status", "jdoe", "--year", "2025", today="2026-11-23")
     row = next(line for line in r.stdout.splitlines() if line.startswith("annual-credits "))
     assert "overdue" in row

@@ -135,13 +135,17 @@ def run_status(env: Env, member_id: str, year: str | None = None, program_year: 
 
 
 def _program_years(env: Env, member: Member, pr: ProgramResult, as_of: date | None) -> list[ProgramResult]:
-    """Every year of a fixed-length program (``pr`` among them), for the side-by-side view."""
+    """Every year of a fixed-length program (``pr`` among them), for the side-by-side view;
+    for an annual program the period before ``pr`` (when the member was in it) and ``pr``,
+    so a year that closed short says so."""
     from cepledger.calc.evaluate import evaluate_program
     from cepledger.calc.views import program_years
+    from cepledger.model.periods import previous_period
 
-    if pr.period.program_year is None:
-        return [pr]
     prog = env.registry().get(pr.program)
+    if pr.period.program_year is None:
+        before = previous_period(prog.period, member.enrolment(prog.id), pr.period)
+        return [pr] if before is None else [evaluate_program(member, prog, before, as_of=as_of), pr]
     return [pr if period.program_year == pr.period.program_year
             else evaluate_program(member, prog, period, as_of=as_of)
             for period in program_years(prog, member.enrolment(prog.id))]
@@ -173,7 +177,7 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
         rows.extend((member, pr) for pr in results)
         problems.extend(probs)
     earlier = {(m.id, pr.program): [y for y in _program_years(env, m, pr, as_of_d) if y.period.start < pr.period.start]
-               for m, pr in rows if (pr.period.program_year or 1) > 1}
+               for m, pr in rows}
     if fmt == "md":
         from cepledger.render.markdown import summary_markdown
 
