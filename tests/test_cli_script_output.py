@@ -31,6 +31,7 @@ VALUES = {
     "year": [("2025", True), ("2024-25", True), ("20x5", False)],
     "program": [("cass-cep", True), ("casc-butte", False), ("nope", False)],
     "as_of": [("2025-12-31", True), ("never", False)],
+    "program_year": [("1", False), ("one", False)],  # jdoe is in no program of program years
     "activity": [("live-webinar", True), ("no-such", False)],
     "fmt": [("json", True), ("csv", True), ("JSON", False), ("md", None), ("table", True), ("xml", False)],
 }  # None: valid where the command offers it (status and summary take md, log does not)
@@ -166,7 +167,7 @@ def test_the_parser_reads_the_declarations() -> None:
     assert global_values == {"ledgers": "L", "debug": True}
     assert command is options.STATUS
     assert values == {"year": "2025", "member_id": "M", "check": True, "fmt": "csv", "program": None,
-                      "as_of": None}
+                      "as_of": None, "program_year": None}
 
 
 @st.composite
