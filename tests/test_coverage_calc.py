@@ -138,3 +138,61 @@ def test_a_tag_that_names_no_standard_covers_nothing() -> None:
     pr = status(m, "casc-butte", 2025)
     cov = next(r for r in pr.requirements if r.kind == "coverage")
     assert cov.missing == ("2", "3") and cov.earned == D(1)
+
+
+FIXED2 = """\
+format = 1
+id = "fixed2"
+name = "Two program years counted in reporting years"
+
+[period]
+kind = "program"
+years = 2
+start_month = 9
+
+[activities.talk]
+
+[[requirements]]
+id = "enrol-in-time"
+kind = "deadline"
+max_days = 30
+"""
+
+
+@pytest.fixture(scope="module")
+def fixed2(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fixed2-programs")
+    (folder / "fixed2.toml").write_text(FIXED2, encoding="utf-8")
+    registry = load_registry([folder])
+    assert registry.problems == []
+    return registry
+
+
+def test_program_years_counted_in_reporting_years_and_a_deadline_in_days(fixed2) -> None:
+    from cepledger.calc.views import program_years, select_period
+
+    prog = fixed2.programs["fixed2"]
+    m = member(programs={"fixed2": ("2025-09-01", "2025-07-01"), "cass-cep": "2021-09-01"})
+    enrolment = m.enrolment("fixed2")
+    first = select_period(prog, enrolment, on=date(2026, 3, 1), program_year=1)
+    second = select_period(prog, enrolment, on=date(2026, 3, 1), program_year=2)
+    assert (first.start, first.end) == (date(2025, 9, 1), date(2026, 8, 31))
+    assert second.start == date(2026, 9, 1)
+    assert select_period(prog, enrolment, on=date(2026, 3, 1), program_year=3) is None
+    assert program_years(prog, enrolment) == [first, second]
+    assert program_years(fixed2.programs["cass-cep"], m.enrolment("cass-cep")) == []
+    late = req(evaluate_program(m, prog, first), "enrol-in-time")
+    assert late.earned == 0
+    assert late.detail == "enrolled 62 days after starting as an administrator (at most 30)"
+
+
+def test_a_member_status_needs_a_period() -> None:
+    with pytest.raises(ValueError, match="needs year, program_year, as_of or today"):
+        evaluate_member(member(), load_registry())
+
+
+def test_weeks_remaining_once_the_due_date_has_passed() -> None:
+    from cepledger.calc.plan import weeks_remaining
+
+    assert weeks_remaining(date(2026, 3, 4), date(2026, 3, 1)) == 0
+    assert weeks_remaining(date(2026, 3, 4), date(2026, 3, 8)) == 1  # Wednesday to Sunday: one week
