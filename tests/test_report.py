@@ -31,8 +31,8 @@ def test_markdown_report_has_every_part(ledgers, tmp_path):
     assert r.exit_code == 0, r.stderr
     text = out.read_text(encoding="utf-8")
     assert "Jane Doe (jdoe)" in text and "`cass-cep`" in text and "2025-09-01 to 2026-08-31" in text
-    assert "| 2025-11-12 | a00002 | live-webinar | webinar-1 | 4 | 3 | A4 live-webinar: at most 3 per webinar (clipped 1) |" in text
-    assert "| annual-credits | 30 | 29.5 | 0.5 | 2026-08-31 | no |" in text
+    assert "| 2025-11-12 | `a00002` | live-webinar | webinar-1 | 4 | 3 | A4 live-webinar: at most 3 per webinar (clipped 1) |" in text
+    assert "| CEP credits this year (annual-credits) | 30 | 29.5 | 0.5 | credits | 2026-08-31 | no |" in text
     assert hashlib.sha256(b"fall certificate").hexdigest() in text
     assert "Peer cohorts" in text and "theory of change" in text
 
@@ -101,5 +101,5 @@ def test_build_report_takes_the_evidence_checks_it_is_given():
     (section,) = report.programs
     assert [r.counted for r in section.entries] == [3, 0, 0]  # a 4 h webinar counts 3; reflections 0
     text = render_markdown(report)
-    assert f"| 2025-10-01 |  | a.pdf | `{'ab' * 32}` | changed |" in text
+    assert f"| 2025-10-01 |  | a.pdf | `{'ab' * 32}` | changed since recorded |" in text
     assert "thinking it over" in text and "voided" not in text.split("## Reflections")[1]

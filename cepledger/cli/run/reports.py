@@ -205,47 +205,9 @@ def _evaluate_each(env: Env, paths: list[Path], year: int | None, program: str |
 # ------------------------------------------------------------------ report
 
 
-def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
-    """Write the audit-ready annual report to ``output`` (.html or .md), replacing it atomically."""
-    from cepledger.calc.report import build_report
-    from cepledger.ledger.evidence import verify_member
-    from cepledger.render.report import render_html, render_markdown
+def run_report(env: Env, member_id: str | None, year: str | None = None, output: str | None = None,
+               all_members: bool = False) -> int:
+    """``cep report`` (the work is in ``run/report.py``)."""
+    from cepledger.cli.run.report import run_report as run
 
-    target = Path(output)
-    suffix = target.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise UsageError(f"cannot tell the format of '{output}': name the file .html or .md")
-    _, member = load_member(env, member_id)
-    programs = member_programs(env, member)
-    if not programs:
-        raise UsageError(f"{member.id} is in no program; enrol them with `cep member enrol`")
-    year_n = year_for(programs[0], parse_year_option(year), env.today)
-    report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today)
-    text = render_markdown(report) if suffix in (".md", ".markdown") else render_html(report)
-    _write_shared_file(target, text)
-    env.out.write(f"wrote {target}: {member.id} {report.year_label}, {len(report.evidence)} evidence files, "
-                  f"{len(report.reflections)} reflections\n")
-    return 0
-
-
-def _write_shared_file(target: Path, text: str) -> None:
-    """Replace ``target`` atomically with ``text``, as an ordinary file to share (umask applied)."""
-    import os
-    import tempfile
-
-    from cepledger.model.errors import WriteError
-
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".cep-report-", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file to share, not mkstemp's private 0600
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise WriteError(f"cannot write {target}: {exc.strerror}; check the folder exists and is writable") from None
+    return run(env, member_id, year, output, all_members)
