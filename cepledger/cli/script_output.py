@@ -22,7 +22,7 @@ from typing import Any
 from cepledger.cli import options
 from cepledger.cli.options import Command, Param
 
-SCRIPT_FORMATS = ("json", "csv")
+SCRIPT_FORMATS = ("json", "csv", "ndjson")
 
 
 def parse(argv: list[str]) -> tuple[dict[str, Any], Command, dict[str, Any]] | None:

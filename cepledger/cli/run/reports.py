@@ -15,7 +15,7 @@ from typing import Any
 from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import (check_program_filter, evaluate, load_member, member_programs,
                                           parse_year_option, report_problems, year_for)
-from cepledger.cli.run.formats import STATUS_FORMATS, check_format
+from cepledger.cli.run.formats import STATUS_FORMATS, SUMMARY_FORMATS, check_format
 from cepledger.cli.suggest import choices_hint
 from cepledger.model.errors import DataError, Problem, UsageError
 from cepledger.model.records import Member
@@ -145,11 +145,11 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
     """One row per member and program; a ledger that does not load is reported (exit 3), not fatal."""
     from cepledger.ledger import files as ledger_files
 
-    check_format(fmt, STATUS_FORMATS)
+    check_format(fmt, SUMMARY_FORMATS)
     year_n = parse_year_option(year)
     check_program_filter(env, None, program)
     paths = ledger_files.member_files(env.ledgers)
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "ndjson"):
         return _summary_for_scripts(env, paths, year_n, program, check, fmt)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
@@ -170,18 +170,25 @@ def run_summary(env: Env, year: str | None = None, program: str | None = None, c
 
 def _summary_for_scripts(env: Env, paths: list[Path], year: int | None, program: str | None, check: bool,
                          fmt: str) -> int:
-    """``summary --format json|csv``: each member's rows rendered as soon as it is evaluated,
-    so a large organisation never holds every ledger in memory at once."""
+    """``summary --format json|csv|ndjson``: each member's rows rendered as soon as it is
+    evaluated, so a large organisation never holds every ledger in memory at once (ndjson
+    lines are written at once: one program object with ``member`` per line)."""
+    from cepledger.render.json_csv import write_json_line
+
     items: list[tuple[bool, Any]] = []
     problems: list[Problem] = []
     for member, results, probs in _evaluate_each(env, paths, year, program):
         problems.extend(probs)
         for pr in results:
+            if fmt == "ndjson":
+                write_json_line(render.program_json(pr, member=member.id), env.out)
+                items.append((pr.met, None))
+                continue
             items.append((pr.met, render.program_json(pr, member=member.id) if fmt == "json"
                           else render.requirement_rows(member.id, pr)))
     if fmt == "json":
         render.write_json([obj for _, obj in items], env.out)
-    else:
+    elif fmt == "csv":
         render.write_csv(render.STATUS_CSV_HEADER, [row for _, rows in items for row in rows], env.out)
     short = check and not all(met for met, _ in items)
     return report_problems(env, problems, 1 if short else 0)
