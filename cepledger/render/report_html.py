@@ -9,11 +9,14 @@ static server or printed (tables are kept whole across pages). Reads no files.
 from __future__ import annotations
 
 import html
+import re
 
 from cepledger.calc.report import Report
 from cepledger.render.report_doc import (Attestation, Chart, Heading, Pairs, Para, Table, report_sections,
                                          title_of)
 from cepledger.render.svg import activity_bars
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 CSS = """
 :root { --ink: #1b1f24; --muted: #5b6470; --line: #d5dae0; --bar: #2f6f9f; --claim: #c9d8e6; --bad: #b3261e; --ok: #1e7a3c; }
@@ -33,6 +36,7 @@ th { background: #f3f5f7; font-weight: 600; }
 tfoot td { font-weight: 600; border-top: 2px solid var(--ink); border-bottom: none; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 code { font: .8rem/1.3 ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; }
+.nw { white-space: nowrap; } .nw code { word-break: normal; }
 .met { color: var(--ok); font-weight: 600; } .short { color: var(--bad); font-weight: 600; }
 tr.met, tr.short { font-weight: normal; color: inherit; }
 tr.met td:last-child { color: var(--ok); } tr.short td:last-child { color: var(--bad); }
@@ -61,8 +65,10 @@ def _e(text) -> str:
 
 
 def _cell(tag: str, text: str, i: int, t: Table) -> str:
-    cls = ' class="n"' if i in t.num else ""
-    body = f"<code>{_e(text)}</code>" if text and i in t.code and tag == "td" else _e(text)
+    code = bool(text) and i in t.code and tag == "td"
+    classes = " ".join(c for c, on in (("n", i in t.num), ("nw", code or bool(_DATE.fullmatch(text or "")))) if on)
+    cls = f' class="{classes}"' if classes else ""
+    body = f"<code>{_e(text)}</code>" if code else _e(text)
     return f"<{tag}{cls}>{body}</{tag}>"
 
 

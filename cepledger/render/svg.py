@@ -19,7 +19,7 @@ def _e(text) -> str:
 
 
 def _open(width: int, height: int, title: str, cls: str = "chart") -> list[str]:
-    return [f'<svg class="{cls}" role="img" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+    return [f'<svg class="{cls}" role="img" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="system-ui, sans-serif" font-size="12">',
             f"<title>{_e(title)}</title>"]
 
