@@ -20,8 +20,7 @@ from decimal import Decimal
 from typing import Iterable, Protocol, Sequence
 
 from cepledger.calc.evaluate import evaluate_program
-from cepledger.calc.requirements import Context
-from cepledger.model.periods import program_period, reporting_year, year_label
+from cepledger.model.periods import program_period, program_span, reporting_year, window_end, year_label
 from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.reflection import answers_of, is_reflection
 from cepledger.model.results import EntryResult, ProgramResult, RequirementResult
@@ -282,11 +281,23 @@ def course_sections(member: Member, program: Program, result: ProgramResult) -> 
     for req in program.requirements:
         if req.kind != "distinct" or req.id not in by_id:
             continue
-        ctx = Context(member, program, result.period, None)
-        start, last, due = ctx.scope_range(req)
-        end = due if req.scope == "window" else last
+        start, last, end = _scope(member, program, req, result)
         out.append(CourseSection(by_id[req.id], start, end, tuple(_course_rows(member, program, req, start, last, end))))
     return tuple(out)
+
+
+def _scope(member: Member, program: Program, req: Requirement, result: ProgramResult) -> tuple[date, date, date]:
+    """(first day, last day counted in this period, last day of the scope) of a requirement,
+    as ``calc.requirements.Context.scope_range`` cuts them (without allocating again)."""
+    period = result.period
+    if req.scope == "window":
+        since = member.enrolment(program.id).since
+        last = window_end(since, req.window_years or 1)
+        return since, min(last, period.end), last
+    if req.scope in ("program", "enrolment"):
+        start, end = program_span(program.period, member.enrolment(program.id))
+        return start, period.end, end or period.end
+    return period.start, period.end, period.end
 
 
 def _course_rows(member: Member, program: Program, req: Requirement, start: date, last: date,

@@ -60,16 +60,28 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .85rem; }
 """
 
 
+_SPECIAL = frozenset("&<>\"'")
+
+
 def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    text = "" if text is None else str(text)
+    return html.escape(text, quote=True) if not _SPECIAL.isdisjoint(text) else text
+
+
+def _is_date(text: str) -> bool:
+    return len(text) == 10 and text[4] == "-" and text[7] == "-" and bool(_DATE.fullmatch(text))
 
 
 def _cell(tag: str, text: str, i: int, t: Table) -> str:
-    code = bool(text) and i in t.code and tag == "td"
-    classes = " ".join(c for c, on in (("n", i in t.num), ("nw", code or bool(_DATE.fullmatch(text or "")))) if on)
-    cls = f' class="{classes}"' if classes else ""
-    body = f"<code>{_e(text)}</code>" if code else _e(text)
-    return f"<{tag}{cls}>{body}</{tag}>"
+    """One cell; a date or an id does not wrap. (Called for every cell of 500 pages: kept lean.)"""
+    body = _e(text) if text else ""
+    code = bool(text) and tag == "td" and i in t.code
+    if code:
+        return f'<{tag} class="{"n nw" if i in t.num else "nw"}"><code>{body}</code></{tag}>'
+    nw = bool(text) and _is_date(text)
+    if i in t.num:
+        return f'<{tag} class="{"n nw" if nw else "n"}">{body}</{tag}>'
+    return f'<{tag} class="nw">{body}</{tag}>' if nw else f"<{tag}>{body}</{tag}>"
 
 
 def html_table(t: Table) -> str:
