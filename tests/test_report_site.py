@@ -100,3 +100,34 @@ def test_roster_standing_short_met_and_overdue():
     assert (row.earned, row.required, row.shortfall) == (2, 30, 28)
     late = roster_row(m, pr, date(2026, 9, 1))
     assert late.standing == "overdue" and late.next_due == date(2026, 8, 31)
+
+
+def test_report_all_draws_a_progress_bar_on_a_terminal_only(tmp_path):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    members = {f"m{i:02d}": JDOE.replace('id = "jdoe"', f'id = "m{i:02d}"') for i in range(25)}
+    ledgers = make_ledgers(tmp_path, **members)
+    env = {**os.environ, "CEPLEDGER_TODAY": "2026-03-15", "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    argv = [sys.executable, "-m", "cepledger", "--ledgers", str(ledgers), "report", "--all", "-o"]
+    main, child = pty.openpty()
+    try:
+        done = subprocess.run([*argv, str(tmp_path / "a")], env=env, stdout=subprocess.PIPE, stderr=child, timeout=120)
+        os.close(child)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(main)
+    assert done.returncode == 0 and done.stdout.endswith(b"and 25 member pages (25 programs)\n")
+    assert "\rreport ".encode() in seen and "25/25".encode() in seen  # drawn on the terminal, then erased
+    piped = subprocess.run([*argv, str(tmp_path / "b")], env=env, capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b""  # nothing extra when stderr is not a terminal

@@ -116,3 +116,27 @@ def test_without_chromium_the_tests_say_so_and_fail_in_ci(tmp_path, ci, outcome)
     assert f"1 {outcome}" in done.stdout, done.stdout
     assert "Chromium is not installed, so the report pages were not tested in a browser" in done.stdout
     assert done.returncode == (1 if ci else 0)
+
+
+def test_the_folder_works_from_a_plain_static_server(browser, site):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        requests = browser.open(origin + "index.html")
+        assert requests and all(u.startswith(origin) for u in requests), requests
+        assert "6 of 6 shown" in browser.evaluate("document.body.innerText")
+        browser.evaluate("document.querySelector('a[href=\"members/chantal-morin.html\"]').click()")
+        browser.wait_for("Page.loadEventFired")
+        assert browser.evaluate("location.href") == origin + "members/chantal-morin.html"
+        assert "Chantal Morin (chantal-morin)" in browser.evaluate("document.body.innerText")
+        assert all(u.startswith(origin) for u in browser.requests())
+    finally:
+        server.shutdown()
+        server.server_close()
