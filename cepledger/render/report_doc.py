@@ -110,6 +110,11 @@ def what(er: EntryResult) -> str:
     return e.title or e.item or (f"course {e.course}" if e.course is not None else "")
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """``1 entry``, ``2 entries``."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def requirement_label(r) -> str:
     """``CEP credits this year (annual-credits)``: the human name beside the id."""
     return f"{r.name} ({r.id})" if r.name else r.id
@@ -186,7 +191,7 @@ def view_blocks(view: YearView, prog: Program, several: bool) -> list:
             tuple((c.entry.date.isoformat(), num_text(c.hours), c.title) + ((c.with_ or "",) if has_with else ())
                   for c in view.coaching),
             num=frozenset({1}),
-            total=(f"{len(view.coaching)} meetings", num_text(sum((c.hours for c in view.coaching), Decimal(0))), "")
+            total=(_n(len(view.coaching), "meeting"), num_text(sum((c.hours for c in view.coaching), Decimal(0))), "")
             + (("",) if has_with else ()))]
     b += [Heading(level, "Entries"), entries_table(view, prog)]
     return b
@@ -216,7 +221,7 @@ def entries_table(view: YearView, prog: Program) -> Table:
         rows.append((e.date.isoformat(), e.id or "", e.activity, what(er), claimed, counted, rule_applied(er, prog)))
         classes.append("void" if e.is_void else "")
     t = view.totals
-    note = f"{t.entries} entries" + (f" ({len(logged)} in the coaching log)" if logged else "")
+    note = _n(t.entries, "entry", "entries") + (f" ({len(logged)} in the coaching log)" if logged else "")
     return Table(("date", "id", "activity", "title / item", "claimed", "counted", "rule applied"), tuple(rows),
                  num=frozenset({4, 5}), code=frozenset({1}),
                  total=(note, "", "", "", num_text(t.claimed), num_text(t.counted), ""), classes=tuple(classes))
@@ -231,7 +236,7 @@ def course_blocks(course: CourseSection) -> list:
             Table(("date", "id", "course", "title", "counts toward the requirement"),
                   tuple((row.entry.date.isoformat(), row.entry.id or "", row.value or str(row.entry.course or ""),
                          row.entry.title or "", "yes" if row.counts else f"no: {row.reason}") for row in course.rows),
-                  code=frozenset({1}), total=(f"{len(course.rows)} entries", "", "", "", f"{counted} count"),
+                  code=frozenset({1}), total=(_n(len(course.rows), "entry", "entries"), "", "", "", f"{counted} count"),
                   classes=tuple("met" if row.counts else "short" for row in course.rows))]
 
 
@@ -261,7 +266,7 @@ def evidence_blocks(report: Report) -> list:
                   ev.recorded or ev.actual or "-", _EVIDENCE_WORDS.get(ev.state, ev.state)) for ev in report.evidence)
     ok = sum(1 for ev in report.evidence if ev.state == "ok")
     return b + [Table(("date", "entry", "file", "SHA-256", "check"), rows, code=frozenset({1, 3}),
-                      total=(f"{len(rows)} files", "", "", "", f"{ok} match"),
+                      total=(_n(len(rows), "file"), "", "", "", f"{ok} match"),
                       classes=tuple("met" if ev.state == "ok" else "short" if ev.state in ("missing", "changed")
                                     else "" for ev in report.evidence))]
 
