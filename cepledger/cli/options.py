@@ -66,6 +66,9 @@ FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv]", "output format", c
 STATUS_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md]",
                       "output format (md: Markdown to paste into an email or wiki)",
                       choices=("table", "json", "csv", "md"), default="table")
+SUMMARY_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md|ndjson]",
+                       "output format (md: Markdown; ndjson: one program object per line, for DuckDB and the like)",
+                       choices=("table", "json", "csv", "md", "ndjson"), default="table")
 PLAIN_FORMAT = Param("fmt", ("--format", "-f"), "[table|json]", "output format", choices=("table", "json"),
                      default="table")
 AS_OF = Param("as_of", ("--as-of",), "DATE",
@@ -89,11 +92,12 @@ Example:
   cep status jdoe --year 2025 --format json
   cep status jdoe --check && echo "on track\"""", run="reports.run_status")
 
-SUMMARY = Command("summary", (YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
+SUMMARY = Command("summary", (YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, SUMMARY_FORMAT), """\
 One row per member and program: who is short, and by how much.
 
 \b
 Example:
-  cep summary --year 2025 --program cass-cep --format csv""", run="reports.run_summary", cached=True)
+  cep summary --year 2025 --program cass-cep --format csv
+  cep summary --format ndjson > roster.ndjson""", run="reports.run_summary", cached=True)
 
 SCRIPT_COMMANDS = {c.name: c for c in (LOG, STATUS, SUMMARY)}
