@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cepledger.cli.env import Env
-from cepledger.cli.run.evaluation import (check_program_filter, evaluate, load_member, member_programs,
+from cepledger.cli.run.evaluation import (check_program_filter, checked, evaluate, load_member, member_programs,
                                           parse_year_option, report_problems, year_for)
 from cepledger.cli.run.formats import STATUS_FORMATS, check_format
 from cepledger.cli.suggest import choices_hint
@@ -194,7 +194,7 @@ def _evaluate_each(env: Env, paths: list[Path], year: int | None, program: str |
 
     for path in track(paths, env.err, "summary"):
         try:
-            member = ledger_load.load_member(path)
+            member = checked(env, ledger_load.load_member(path))
             results = evaluate(env, member, year, program=program)
         except DataError as exc:
             yield None, [], exc.problems
