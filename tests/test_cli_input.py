@@ -323,3 +323,20 @@ def test_checks_warnings_are_printed_by_status_summary_and_log(tmp_path):
     for args in (("status", "jdoe", "--format", "json"), ("summary", "--format", "json"), ("log", "jdoe")):
         r = cep(ledgers, *args)
         assert (r.exit_code, r.stderr) == (0, want), args
+
+
+def test_load_all_members_can_hold_every_ledger_to_checks_verdict(tmp_path):
+    import io
+    from datetime import date
+
+    from cepledger.cli.env import Env
+    from cepledger.cli.run.evaluation import load_all_members
+    from cli_helpers import MLEE
+
+    ledgers = make_ledgers(tmp_path, jdoe=FUTURE, mlee=MLEE)
+    env = Env(ledgers, date(2026, 3, 15), out=io.StringIO(), err=io.StringIO())
+    members, problems = load_all_members(env)
+    assert sorted(m.id for m in members) == ["jdoe", "mlee"] and problems == []
+    members, problems = load_all_members(env, validate=True)
+    assert [m.id for m in members] == ["mlee"]
+    assert [p.code for p in problems] == ["future-date"]

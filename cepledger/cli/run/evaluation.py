@@ -37,15 +37,19 @@ def checked(env: Env, member: Member, *, warn: bool = True) -> Member:
     return member
 
 
-def load_all_members(env: Env) -> tuple[list[Member], list[Problem]]:
-    """Every ledger in the folder that loads, and the problems of those that do not."""
+def load_all_members(env: Env, *, validate: bool = False) -> tuple[list[Member], list[Problem]]:
+    """Every ledger in the folder that loads, and the problems of those that do not.
+
+    ``validate=True`` (a report across members) holds each to ``check``'s verdict too
+    (``checked``): one with an error is left out and its problems returned."""
     from cepledger.ledger import files as ledger_files
     from cepledger.ledger import load as ledger_load
 
     members, problems = [], []
     for path in ledger_files.member_files(env.ledgers):
         try:
-            members.append(ledger_load.load_member(path))
+            member = ledger_load.load_member(path)
+            members.append(checked(env, member) if validate else member)
         except DataError as exc:
             problems.extend(exc.problems)
     return members, problems
