@@ -135,7 +135,7 @@ def _numeric(text: str, a: int, b: int, c: int, widths: tuple[int, int], fmt: st
 
 def _with_month_name(raw: str, text: str, today: date) -> date:
     """``3 Oct 2025``, ``Oct 3 2025``, ``October 3, 2025``, ``Oct 3``: one month name, a day, a year or none."""
-    tokens = [t for t in re.split(r"[\s,./-]+", raw) if t]
+    tokens = [t for t in re.split(r"[\s,./-]+", raw) if t and t != "of"]  # "3rd of October 2025"
     month = day = year = None
     for token in tokens:
         m = _DAY_RE.match(token)
