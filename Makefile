@@ -1,6 +1,7 @@
 # cepledger: set-up, tests, examples and generated files.
 #   make run          install into .venv (if needed) and report on the shipped examples
-#                     (YEAR=2025 reports on 2025-26 instead of the year containing today)
+#                     in 2025-26, the year their stories are written for (YEAR= for the
+#                     year containing today, YEAR=2026 for 2026-27)
 #   make test         install into .venv (if needed) and run the whole test suite
 #   make docs         regenerate docs/programs/*.md from the rule files (tools/program_pages.py)
 #   make bench        run the benchmark (bench/bench.py; BENCH=--quick for a short run;
@@ -11,7 +12,7 @@
 PYTHON  ?= python3
 VENV    ?= .venv
 LEDGERS ?= ledgers
-YEAR    ?=
+YEAR    ?= 2025
 BENCH   ?=
 PIP_FLAGS = --disable-pip-version-check -q
 

@@ -1,6 +1,6 @@
 """``cep``, ``cepledger`` and ``python -m cepledger``: hand over to the command line.
 
-Script output (``log``/``status``/``summary`` with ``--format json|csv``) goes through
+``log``, ``status`` and ``summary`` (every format) go through
 ``cli/script_output.py``, which never imports Typer; everything else, and anything that
 path does not fully understand or that fails there, goes to the Typer app unchanged.
 """

@@ -40,10 +40,6 @@ def check_enrolments(member: Member, registry: Registry) -> Iterable[Problem]:
         if prog is None or prog.abstract:
             yield Problem(e.source.path, e.source.line, "unknown-program",
                           f"unknown program '{e.program}'; choose one of: {', '.join(registry.enrollable())}")
-        if e.employed_since is not None and e.employed_since > e.since:
-            yield Problem(e.source.path, e.source.line, "employed-after-since",
-                          f"employed_since {e.employed_since} is after since {e.since}; "
-                          "employed_since is the first day as an administrator, before enrolment")
     if not member.enrolments:
         yield Problem(member.path, 1, "no-program",
                       "the member is enrolled in no program; add one with `cep member enrol`", "warning")

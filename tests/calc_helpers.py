@@ -106,17 +106,17 @@ def days_after(when: str | date, n: int) -> date:
 
 # ---------------------------------------------------------------- CASC: a member in one induction program
 
-SINCE = d("2024-09-03")  # program year 1 = 2024-25 (reporting year 2024), year 2 = 2025-26
-EMPLOYED = SINCE - timedelta(days=365)
-YEAR = {1: 2024, 2: 2025}  # program year -> reporting year
-END = {1: d("2025-08-31"), 2: d("2026-08-31")}
+SINCE = d("2024-09-03")  # years of enrolment: year 1 = 2024-09-03 .. 2025-09-02, year 2 the next
+EMPLOYED = d("2023-09-03")  # one calendar year before SINCE: the enrolment deadline exactly
+YEAR = {1: 2024, 2: 2025}  # program year -> the reporting year holding most of it
+END = {1: d("2025-09-02"), 2: d("2026-09-02")}
 PROGRAMS = ["casc-butte", "casc-monterey", "casc-rossier"]
 ALL_MEET = {str(n): "meets" for n in range(1, 7)}  # every CPSEL standard rated "meets"
 
 
 def start(year: int) -> date:
     """The first day of program year ``year`` (1 or 2) for a member enrolled on ``SINCE``."""
-    return SINCE if year == 1 else d("2025-09-02")
+    return SINCE if year == 1 else d("2025-09-03")
 
 
 def casc(program: str, entries, *, since=SINCE, employed=EMPLOYED) -> Member:

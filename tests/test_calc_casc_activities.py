@@ -35,19 +35,42 @@ from cepledger.calc.evaluate import evaluate_member
 # ---------------------------------------------------------------- coaching, professional learning
 
 
-@pytest.mark.parametrize("hours,sessions,hours_met,sessions_met", [
-    (["1"] * 40, 40, True, True),
-    (["1"] * 39 + ["0.99"], 40, False, True),
-    (["1"] * 38 + ["2"], 39, True, False),
-    (["0.5"] * 80, 80, True, True),
-    (["20", "20"], 2, True, False),
+def weekly(first, n: int, hours: str) -> list:
+    """``n`` coaching meetings of ``hours``, one a week from ``first`` (a Tuesday for SINCE)."""
+    return [e(first + timedelta(days=7 * k), "coaching", hours) for k in range(n)]
+
+
+Y2 = SINCE + timedelta(days=365)  # 2025-09-03, the first day of program year 2
+
+
+@pytest.mark.parametrize("meetings,weeks,hours,hours_met", [
+    # (year 1 meetings, year 2 meetings): weeks per year, hours in the program (year-2 view)
+    ((weekly(SINCE, 40, "1"), weekly(Y2, 40, "1")), (40, 40), "80", True),
+    ((weekly(SINCE, 40, "1.125"), weekly(Y2, 40, "0.875")), (40, 40), "80", True),  # 45 h + 35 h
+    ((weekly(SINCE, 40, "1.125"), weekly(Y2, 39, "0.875") + [e(Y2 + timedelta(days=300), "coaching", "0.865")]),
+     (40, 40), "79.99", False),  # 45 h + 34.99 h
+    # two meetings in one week (Tuesday and Sunday) are one week
+    ((weekly(SINCE, 40, "1") + [e(SINCE + timedelta(days=5), "coaching", "1")], weekly(Y2, 40, "1")),
+     (40, 40), "81", True),
+    ((weekly(SINCE, 39, "1") + [e(SINCE + timedelta(days=5), "coaching", "2")], weekly(Y2, 40, "1")),
+     (39, 40), "81", True),
+    ((weekly(SINCE, 40, "1"), weekly(Y2, 20, "2")), (40, 20), "80", True),
 ])
-def test_butte_coaching_hours_and_sessions(hours, sessions, hours_met, sessions_met):
-    m = casc("casc-butte", [e(SINCE + timedelta(days=k % 300), "coaching", h) for k, h in enumerate(hours)])
-    res = status(m, "casc-butte", 2024)
-    assert req(res, "coaching-sessions").earned == D(sessions)
-    assert req(res, "coaching-hours").met is hours_met
-    assert req(res, "coaching-sessions").met is sessions_met
+def test_butte_coaching_hours_in_the_program_and_weeks_per_year(meetings, weeks, hours, hours_met):
+    m = casc("casc-butte", meetings[0] + meetings[1])
+    y1, y2 = status(m, "casc-butte", 2024), status(m, "casc-butte", 2025)
+    assert (req(y1, "coaching-weeks").earned, req(y2, "coaching-weeks").earned) == (D(weeks[0]), D(weeks[1]))
+    assert [req(y, "coaching-weeks").met for y in (y1, y2)] == [weeks[0] >= 40, weeks[1] >= 40]
+    r = req(y2, "coaching-hours")
+    assert (r.earned, r.required, r.met, r.due) == (D(hours), D(80), hours_met, d("2026-09-02"))
+    assert req(y1, "coaching-hours").due == d("2026-09-02")  # due at program end: not in year 1's met
+
+
+def test_a_week_cut_by_the_year_boundary_counts_in_both_years():
+    # 2025-09-02 (Tue, last day of year 1) and 2025-09-03 (Wed, first of year 2): one Monday-Sunday week
+    m = casc("casc-butte", [e("2025-09-02", "coaching", "1"), e("2025-09-03", "coaching", "1")])
+    y1, y2 = status(m, "casc-butte", 2024), status(m, "casc-butte", 2025)
+    assert (req(y1, "coaching-weeks").earned, req(y2, "coaching-weeks").earned) == (D(1), D(1))
 
 
 @pytest.mark.parametrize("pl,ws,pl_met,ws_met", [
@@ -235,7 +258,7 @@ def test_entries_count_only_toward_programs_defining_their_activity():
     only = evaluate_member(m, registry(), 2024, program="casc-butte")
     assert [p.program for p in only.programs] == ["casc-butte"]
     # after the two CASC years only CASS remains
-    assert [p.program for p in evaluate_member(m, registry(), 2026).programs] == ["cass-cep"]
+    assert [p.program for p in evaluate_member(m, registry(), 2027).programs] == ["cass-cep"]
 
 
 

@@ -181,3 +181,64 @@ def test_programs_outside_the_member_are_not_evaluated():
     st = evaluate_member(m, nurse_registry(), 2025)
     assert [p.program for p in st.programs] == ["cass-cep"]
     assert st.programs[0].entries == ()
+
+
+# ---------------------------------------------------------------- years of enrolment, weeks: a file of its own
+
+MENTOR = """\
+format = 1
+id = "mentor-3y"
+name = "A three-year mentoring licence"
+unit = "hours"
+
+[period]
+kind = "program"
+years = 3
+years_of = "enrolment"
+
+[activities.meeting]
+name = "Mentoring meeting"
+
+[activities.office]
+name = "Chair of the licensing board"
+plannable = false
+
+[[requirements]]
+id = "meeting-weeks"
+kind = "weeks"
+activities = ["meeting"]
+min = 2
+unit = "weeks"
+
+[[requirements]]
+id = "meeting-hours"
+kind = "total"
+activities = ["meeting"]
+min = 10
+scope = "program"
+"""
+
+
+def test_years_of_enrolment_and_weeks_from_a_rule_file_alone(tmp_path):
+    from cepledger.rules.load import load_registry
+
+    (tmp_path / "mentor-3y.toml").write_text(MENTOR, encoding="utf-8")
+    reg = load_registry([tmp_path])
+    assert not reg.errors(), reg.errors()
+    rules = reg.programs["mentor-3y"]
+    assert rules.activities["office"].plannable is False and rules.activities["meeting"].plannable is True
+    m = member(e("2025-03-09", "meeting", "4"),   # a Sunday, the day before `since`: counts for nothing
+               e("2025-03-10", "meeting", "1"),   # Monday
+               e("2025-03-16", "meeting", "1"),   # Sunday, the same week
+               e("2026-03-09", "meeting", "2"),   # Monday, the last day of year 1: a second week
+               e("2027-03-10", "meeting", "3"),   # year 3 starts 2027-03-10
+               programs={"mentor-3y": "2025-03-10"})
+    years = [evaluate_member(m, reg, program_year=n).programs[0] for n in (1, 2, 3)]
+    assert [(str(y.period.start), str(y.period.end)) for y in years] == [
+        ("2025-03-10", "2026-03-09"), ("2026-03-10", "2027-03-09"), ("2027-03-10", "2028-03-09")]
+    assert [req(y, "meeting-weeks").earned for y in years] == [D(2), D(0), D(1)]
+    assert [req(y, "meeting-weeks").met for y in years] == [True, False, False]
+    # program scope: earned up to the end of each view, due at the end of year 3
+    assert [req(y, "meeting-hours").earned for y in years] == [D(4), D(4), D(7)]
+    assert {str(req(y, "meeting-hours").due) for y in years} == {"2028-03-09"}
+    assert evaluate_member(m, reg, 2026).programs[0].period.program_year == 2  # most days of 2026-27

@@ -64,8 +64,8 @@ ONE_ENTRY = [
     (e("2024-10-01", "cpsel-rating", ratings={"2A": "meets"}), BUTTE, "unknown-standard", "error"),
     (e("2024-10-01", "coaching", "1", extra=("colour",)), BUTTE, "unknown-key", "warning"),
     (e("2021-08-31", "cass-event", "1"), CASS, "outside-periods", "warning"),
-    (e("2026-09-01", "coaching", "1"), BUTTE, "outside-periods", "warning"),
-    (e("2024-08-31", "coaching", "1"), BUTTE, "outside-periods", "warning"),
+    (e("2026-09-03", "coaching", "1"), BUTTE, "outside-periods", "warning"),  # after year 2 (to 2026-09-02)
+    (e("2024-09-02", "coaching", "1"), BUTTE, "outside-periods", "warning"),  # the day before enrolment
 ]
 
 
@@ -84,8 +84,8 @@ def test_each_entry_problem(entry, programs, code, severity):
 
 
 def test_entries_inside_the_periods_are_not_outside():
-    m = member(e("2020-09-01", "cass-event", "1"), e("2024-09-01", "coaching", "1"),
-               e("2026-08-31", "coaching", "1"), programs={"cass-cep": "2021-08-31", **BUTTE})
+    m = member(e("2020-09-01", "cass-event", "1"), e("2024-09-03", "coaching", "1"),
+               e("2026-09-02", "coaching", "1"), programs={"cass-cep": "2021-08-31", **BUTTE})
     assert problems(m) == []
 
 
@@ -139,9 +139,11 @@ def test_same_entry_twice_ignores_voided_copies():
     assert list(check_duplicates(m)) == []
 
 
-def test_employed_after_since():
+def test_employed_after_since_is_valid():
+    # Monterey admits on a verified offer of employment (RULES.md): no problem, and the
+    # enrolment deadline is met (tests/test_calc_casc.py)
     m = member(programs={"casc-butte": ("2024-09-03", "2024-09-04")})
-    assert problems(m) == [("employed-after-since", "error", 5)]
+    assert problems(m) == []
     ok = member(programs={"casc-butte": ("2024-09-03", "2024-09-03")})
     assert problems(ok) == []
 

@@ -75,12 +75,12 @@ def test_add_a_cep_course_by_number_or_name(ledgers):
 def test_add_a_milestone_and_cpsel_tags_and_ratings(ledgers):
     r = cep(ledgers, "add", "mlee", "assurances", "--date", "2025-09-20")
     assert r.exit_code == 0, r.output
-    assert r.stdout.endswith(": assurances recorded; 2025-26 (program year 1): assurances 1 of 1 (met)\n")
+    assert r.stdout.endswith(": assurances recorded; program year 1: assurances 1 of 1 (met)\n")
 
     r = cep(ledgers, "add", "mlee", "professional-learning", "2", "--cpsel", "2a,5", "--cpsel", "6C",
             "--date", "2025-12-01")
     assert r.exit_code == 0, r.output
-    assert r.stdout.endswith("2025-26 (program year 1): 5.5 of 20 hours\n")
+    assert r.stdout.endswith("program year 1: 5.5 of 20 hours\n")
     assert 'cpsel = ["2A", 5, "6C"]\n' in (ledgers / "mlee.toml").read_text()
 
     r = cep(ledgers, "add", "mlee", "cpsel-rating", "--rating", "1=meets", "--rating", "2=Proficient,3=advanced",
@@ -159,7 +159,7 @@ def test_decimal_amounts_stay_exact(ledgers):
         (["mlee", "cpsel-rating", "--rating", "3"], "bad rating '3': write STANDARD=LEVEL"),
         (["mlee", "cpsel-rating", "--rating", "3=meets", "--rating", "3=approaches"], "standard 3 is rated twice"),
         (["mlee", "cpsel-rating"], "cpsel-rating needs --rating"),
-        (["mlee", "coaching", "1", "--date", "2025-08-31"], "casc-butte runs 2025-09-01 to 2027-08-31"),
+        (["mlee", "coaching", "1", "--date", "2025-09-02"], "casc-butte runs 2025-09-03 to 2027-09-02"),
         (["nobody", "coaching", "1"], "no member 'nobody'"),
     ],
 )
@@ -297,8 +297,6 @@ def test_member_add_with_employed_since_and_the_note_without(ledgers):
         (["pat", "--name", "P", "--program", "casc-base", "--since", "2024-09-01"], "unknown program 'casc-base'"),
         (["pat", "--name", "P", "--program", "cass-cep", "--since", "soon"], "bad date 'soon'"),
         (["pat", "--name", " ", "--program", "cass-cep", "--since", "2024-09-01"], "--name is empty"),
-        (["pat", "--name", "P", "--program", "casc-butte", "--since", "2024-09-01", "--employed-since", "2024-10-01"],
-         "is after --since"),
         (["pat", "--name", "P", "--program", "cass-cep"], "Missing option '--since'"),
     ],
 )

@@ -55,10 +55,14 @@ def test_status_json_is_the_spec_shape(ledgers):
 def test_status_json_casc_has_program_year_and_missing(ledgers):
     r = cep(ledgers, "status", "mlee", "--format", "json")
     prog = json.loads(r.stdout)["programs"][0]
-    assert prog["period"] == {"label": "2025-26", "start": "2025-09-01", "end": "2026-08-31", "program_year": 1}
+    # enrolled 2025-09-03: year 1 is a year of enrolment, not the reporting year 2025-26
+    assert prog["period"] == {"label": "year 1", "start": "2025-09-03", "end": "2026-09-02", "program_year": 1}
     reqs = {q["id"]: q for q in prog["requirements"]}
     assert reqs["coaching-hours"]["earned"] == 0.3  # 0.1 + 0.2, exactly
-    assert reqs["coaching-hours"]["shortfall"] == 39.7
+    assert reqs["coaching-hours"]["shortfall"] == 79.7  # 80 h in the program (Butte)
+    assert reqs["coaching-hours"]["due"] == "2027-09-02"
+    assert reqs["coaching-weeks"] == {"id": "coaching-weeks", "required": 40, "earned": 2, "shortfall": 38,
+                                      "met": False, "due": "2026-09-02"}
     assert reqs["iip"]["missing"] == ["3"]
     assert reqs["cpsel-proficiency"]["missing"] == ["1", "2", "3", "4", "5", "6"]
     assert "missing" not in reqs["coaching-hours"]
@@ -68,6 +72,8 @@ def test_status_year_option(ledgers):
     r = cep(ledgers, "status", "mlee", "--year", "2026-27", "--format", "json")
     assert json.loads(r.stdout)["programs"][0]["period"]["program_year"] == 2
     r = cep(ledgers, "status", "mlee", "--year", "2027", "--format", "json")
+    assert json.loads(r.stdout)["programs"][0]["period"]["program_year"] == 2  # 2 days, no other year has more
+    r = cep(ledgers, "status", "mlee", "--year", "2028", "--format", "json")
     assert json.loads(r.stdout)["programs"] == []  # the program is over
     r = cep(ledgers, "status", "jdoe", "--year", "2024", "--format", "csv")
     assert ",2024-25,annual-credits,30,0,30,false,2025-08-31" in r.stdout
@@ -103,17 +109,20 @@ def test_status_check_exit_codes(tmp_path):
 
 def test_status_check_counts_only_what_is_due_in_the_period(tmp_path):
     # Year 1 of a two-year program: the program-end requirements are not yet due.
-    met_year_1 = MLEE.replace('hours = 0.1', 'hours = 40').replace("hours = 3.5", "hours = 20").replace(
-        'cpsel = [1, "2A"]', 'cpsel = [1, "2A", 3]') + "".join(
-        f"\n[[entries]]\ndate = 2025-10-{d:02d}\nactivity = \"coaching\"\nhours = 0.5\n" for d in range(1, 29)
-    ) + "".join(
-        f"\n[[entries]]\ndate = 2025-11-{d:02d}\nactivity = \"coaching\"\nhours = 0.5\n" for d in range(1, 11)
-    ) + "\n[[entries]]\ndate = 2025-09-06\nactivity = \"assurances\"\n"
+    # 40 weeks with a meeting (2025-09-10, 09-17, then 38 more), 20 h of learning, the IIP on 1-3
+    from datetime import date, timedelta
+
+    weekly = "".join(f"\n[[entries]]\ndate = {date(2025, 9, 24) + timedelta(days=7 * k)}\nactivity = \"coaching\"\n"
+                     "hours = 1\n" for k in range(38))
+    met_year_1 = MLEE.replace("hours = 3.5", "hours = 20").replace(
+        'cpsel = [1, "2A"]', 'cpsel = [1, "2A", 3]') + weekly + "\n[[entries]]\ndate = 2025-09-06\nactivity = \"assurances\"\n"
     ledgers = make_ledgers(tmp_path, mlee=met_year_1)
-    r = cep(ledgers, "status", "mlee", "--check", "--format", "json")
+    r = cep(ledgers, "status", "mlee", "--check", "--format", "json", today="2026-08-01")
     prog = json.loads(r.stdout)["programs"][0]
     unmet = [q["id"] for q in prog["requirements"] if not q["met"]]
-    assert unmet == ["self-assessments", "culminating-event", "cpsel-proficiency", "employment-verification"]
+    # coaching-hours (38.3 of 80) is due at program end, like the other four
+    assert unmet == ["coaching-hours", "self-assessments", "culminating-event", "cpsel-proficiency",
+                     "employment-verification"]
     assert prog["met"] is True
     assert r.exit_code == 0
 
@@ -154,7 +163,8 @@ def test_status_table_casc_two_year_view(ledgers):
     r = cep(ledgers, "status", "mlee")
     assert r.exit_code == 0, r.output
     out = r.stdout
-    for text in ["program year 1", "year 1 2025-26", "year 2 2026-27", "the whole program", "milestones",
+    for text in ["program year 1 (2025-09-03 to 2026-09-02): not met", "year 1 from 2025-09-03 *",
+                 "year 2 from 2026-09-03", "the whole program", "milestones",
                  "✓ orientation (year 1): 2025-09-05", "✗ assurances (year 1): not yet", "CPSEL standards",
                  "iip (year 1)", "cpsel-proficiency"]:
         assert text in out, text
@@ -181,6 +191,9 @@ def test_status_when_not_in_any_program_that_year(ledgers):
     r = cep(ledgers, "status", "mlee", "--year", "2024")
     assert r.exit_code == 0
     assert "not in any program in 2024-25" in r.stdout
+    r = cep(ledgers, "status", "mlee", "--as-of", "2025-09-02")  # the day before enrolment
+    assert r.exit_code == 0
+    assert "not in any program on 2025-09-02" in r.stdout
 
 
 # ------------------------------------------------------------------ summary

@@ -31,9 +31,10 @@ VALUES = {
     "year": [("2025", True), ("2024-25", True), ("20x5", False)],
     "program": [("cass-cep", True), ("casc-butte", False), ("nope", False)],
     "as_of": [("2025-12-31", True), ("never", False)],
+    "program_year": [("1", False), ("one", False)],  # jdoe is in no program of program years
     "activity": [("live-webinar", True), ("no-such", False)],
-    "fmt": [("json", True), ("csv", True), ("JSON", False), ("md", False), ("table", False), ("xml", False)],
-}
+    "fmt": [("json", True), ("csv", True), ("JSON", False), ("md", None), ("table", True), ("xml", False)],
+}  # None: valid where the command offers it (status and summary take md, log does not)
 
 
 @pytest.fixture
@@ -72,6 +73,7 @@ def command_lines(folder: Path) -> list[tuple[list[str], bool]]:
                     lines += [([*head, flag, *fmt], True), ([*head, f"{flag}=1", *fmt], False)]
                     continue
                 for value, valid in VALUES[p.name]:
+                    valid = value in p.choices if valid is None else valid
                     plain = valid or p.name != "fmt"  # a bad value fails: the app says why
                     lines.append(([*head, flag, value, *fmt], plain))
                     if flag.startswith("--"):
@@ -121,6 +123,17 @@ def test_every_script_line_prints_what_the_app_prints(folder: Path, capsys) -> N
     assert taken > 40  # the path is really taken, not always handed over
 
 
+def test_a_table_on_a_terminal_is_coloured_as_the_app_colours_it(folder: Path, capsys, monkeypatch) -> None:
+    argv = ["--ledgers", str(folder), "status", "jdoe", "--year", "2025"]
+    plain = typer_run(argv)
+    monkeypatch.setattr(script_output, "_stdout_is_terminal", lambda: True)
+    code, out, err = script_run(argv, capsys)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # the app's console on a terminal
+    want = typer_run(argv)
+    assert (code, out, err) == want
+    assert "\x1b[" in out and "\x1b[" not in plain[1]
+
+
 def test_the_ledgers_folder_from_the_environment(folder: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("CEPLEDGER_DIR", str(folder))
     argv = ["summary", "--format", "csv"]
@@ -154,7 +167,7 @@ def test_the_parser_reads_the_declarations() -> None:
     assert global_values == {"ledgers": "L", "debug": True}
     assert command is options.STATUS
     assert values == {"year": "2025", "member_id": "M", "check": True, "fmt": "csv", "program": None,
-                      "as_of": None}
+                      "as_of": None, "program_year": None}
 
 
 @st.composite

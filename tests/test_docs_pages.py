@@ -78,7 +78,14 @@ def test_the_requirement_rules_read_as_the_rule_files_say():
     assert "| A4 | `live-webinar` | CASS live webinar | hours | 3 credits | item (webinar) |" in cass
     butte = PAGES["casc-butte.md"]
     assert "cover the standards year 1: 1, 2, 3; year 2: 4, 5, 6 | end of each program year |" in butte
-    assert "`since` at most 365 days after `employed_since` | the `since` date |" in butte
+    assert ("`since` no later than one calendar year after `employed_since` (employed 2024-02-29: by 2025-02-28); "
+            "an `employed_since` after `since` meets it | the `since` date |") in butte
+    assert "at least 80 hours counted (after caps) from `coaching` in the whole program | end of the program |" in butte
+    assert "| `coaching-weeks` |" in butte and "coaching-sessions" not in butte
+    assert "`enrolment-deadline`" in PAGES["casc-rossier.md"]
+    assert "| `self-assessments` |" in PAGES["casc-monterey.md"]
+    assert "years of enrolment: year 1 runs from the member's `since` for one calendar year" in butte
+    assert cass.count("never suggested by `cep plan`") == 7
     assert "which extends `casc-base` ([`cepledger/rules/programs/casc-base.toml`]" in butte
 
 

@@ -126,7 +126,8 @@ def test_dana_completed_both_butte_years(year, program_year):
     assert prog["program"] == "casc-butte"
     assert prog["period"]["program_year"] == program_year
     reqs = requirements(prog)
-    assert reqs["coaching-sessions"]["earned"] == 42
+    assert reqs["coaching-weeks"]["earned"] == 42
+    assert reqs["coaching-hours"]["earned"] == (43.5 if program_year == 1 else 86.75)  # 80 in the program
     assert reqs["iip"]["met"] is True
     if program_year == 2:
         assert prog["met"] is True
@@ -140,6 +141,17 @@ def test_eli_is_behind_on_coaching_in_year_one():
     assert (coaching["earned"], coaching["shortfall"], coaching["met"]) == (33, 7, False)
     assert prog["met"] is False
     assert requirements(prog)["enrolment-deadline"]["met"] is True
+    assert prog["period"] == {"label": "year 1", "start": "2025-09-08", "end": "2026-09-07", "program_year": 1}
+
+
+def test_eli_year_1_closed_short_says_so():
+    # today (2026-11-23) is in year 2: year 1 has closed 7 h short
+    result = cep("status", "eli-nakamura")
+    assert result.exit_code == 0, result.output
+    assert "coaching-hours: year 1 closed 7 h short; it can no longer be made up" in result.stdout
+    result = cep("summary")
+    assert ("eli-nakamura casc-monterey:\n  coaching-hours: year 1 closed 7 h short; it can no longer be made up\n"
+            in result.stdout)
 
 
 def test_fatima_still_misses_standard_6():
@@ -147,7 +159,7 @@ def test_fatima_still_misses_standard_6():
     assert (prog["program"], prog["period"]["program_year"]) == ("casc-rossier", 1)
     reqs = requirements(prog)
     assert reqs["cpsel-proficiency"]["missing"] == ["6"]
-    assert reqs["cpsel-proficiency"]["due"] == "2027-08-31"
+    assert reqs["cpsel-proficiency"]["due"] == "2027-09-14"
     assert reqs["workshop-hours"]["earned"] == 18
     assert prog["met"] is True  # everything due in year 1 is done; proficiency is due later
 

@@ -28,8 +28,9 @@ def test_summary_md(tmp_path):
     r = cep(ledgers, "summary", "--format", "md")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0] == "| member | program | period | status | short by |"
-    assert lines[2].startswith("| jdoe | cass-cep | 2025-26 | **short** | annual-credits 2.5 credits")
+    assert lines[0] == "| member | program | period | status | not met |"
+    assert lines[2] == ("| jdoe | cass-cep | 2025-26 | **short** | annual-credits 2.5 credits short, due 2026-08-31; "
+                        "cep-courses 4 courses short, due 2026-08-31 |")
     assert "2 member-programs, 2 short." in r.stdout
 
 

@@ -158,3 +158,94 @@ def test_periods_never_read_the_clock(monkeypatch):
 
     monkeypatch.setattr(periods, "date", NoToday)
     assert program_period(ANNUAL, enrol("2021-09-01"), 2025).label == "2025-26"
+
+
+# ---------------------------------------------------------------- years of enrolment (CASC)
+
+from cepledger.model.periods import add_years, enrolment_year, enrolment_year_for, period_on  # noqa: E402
+
+ENROLMENT = PeriodRule(kind="program", years=2, years_of="enrolment")
+
+
+@pytest.mark.parametrize("since,n,expected", [
+    ("2024-08-20", 1, ("2024-08-20", "2025-08-19")),
+    ("2024-08-20", 2, ("2025-08-20", "2026-08-19")),
+    ("2024-02-29", 1, ("2024-02-29", "2025-02-27")),  # 2024-02-29 + 1 year = 2025-02-28 starts year 2
+    ("2024-02-29", 2, ("2025-02-28", "2026-02-27")),
+    ("2023-03-01", 1, ("2023-03-01", "2024-02-29")),  # a year that holds a leap day has 366 days
+    ("2024-08-20", 3, None),
+    ("2024-08-20", 0, None),
+])
+def test_enrolment_years(since, n, expected):
+    p = enrolment_year(ENROLMENT, enrol(since), n)
+    assert (None if p is None else (str(p.start), str(p.end))) == expected
+    if p is not None:
+        assert (p.label, p.program_year) == (f"year {n}", n)
+
+
+def test_add_years_keeps_the_day_or_takes_february_28():
+    assert add_years(d("2024-02-29"), 1) == d("2025-02-28")
+    assert add_years(d("2024-02-29"), 4) == d("2028-02-29")
+    assert add_years(d("2024-08-20"), 2) == d("2026-08-20")
+
+
+@pytest.mark.parametrize("day,program_year", [
+    ("2024-08-19", None), ("2024-08-20", 1), ("2025-08-19", 1), ("2025-08-20", 2), ("2026-08-19", 2),
+    ("2026-08-20", None),
+])
+def test_period_on_a_day(day, program_year):
+    p = period_on(ENROLMENT, enrol("2024-08-20"), d(day))
+    assert (None if p is None else p.program_year) == program_year
+
+
+@pytest.mark.parametrize("since,year,program_year", [
+    ("2024-09-05", 2024, 1), ("2024-09-05", 2025, 2),  # RULES.md's examples
+    ("2025-03-15", 2024, 1), ("2025-03-15", 2025, 1),
+    ("2024-08-20", 2023, 1),  # 12 days, and no other year has more
+    ("2023-03-02", 2023, 1),  # 183 days each: the earlier one
+    ("2024-08-20", 2026, None),
+])
+def test_the_program_year_with_the_most_days(since, year, program_year):
+    p = enrolment_year_for(ENROLMENT, enrol(since), year)
+    assert (None if p is None else p.program_year) == program_year
+    assert program_period(ENROLMENT, enrol(since), year) == p
+
+
+def test_span_and_previous_year_of_enrolment():
+    assert program_span(ENROLMENT, enrol("2024-08-20")) == (d("2024-08-20"), d("2026-08-19"))
+    y2 = enrolment_year(ENROLMENT, enrol("2024-08-20"), 2)
+    assert previous_period(ENROLMENT, enrol("2024-08-20"), y2) == enrolment_year(ENROLMENT, enrol("2024-08-20"), 1)
+    assert previous_period(ENROLMENT, enrol("2024-08-20"), enrolment_year(ENROLMENT, enrol("2024-08-20"), 1)) is None
+
+
+from datetime import timedelta  # noqa: E402
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+SINCES = st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31))
+
+
+@given(SINCES, st.integers(min_value=0, max_value=800))
+def test_years_of_enrolment_cover_the_program_day_by_day(since, offset):
+    e = enrol(since.isoformat())
+    y1, y2 = enrolment_year(ENROLMENT, e, 1), enrolment_year(ENROLMENT, e, 2)
+    assert y1.start == since and y2.start == y1.end + timedelta(days=1)
+    assert 365 <= (y1.end - y1.start).days + 1 <= 366 and 365 <= (y2.end - y2.start).days + 1 <= 366
+    day = since + timedelta(days=offset)
+    p = period_on(ENROLMENT, e, day)
+    assert p == (y1 if y1.contains(day) else y2 if y2.contains(day) else None)
+
+
+@given(SINCES, st.integers(min_value=-2, max_value=3))
+def test_year_y_shows_the_program_year_with_the_most_days(since, shift):
+    e = enrol(since.isoformat())
+    year = reporting_year(since) + shift
+    start, end = year_start(year), year_end(year)
+    days = {n: max(0, (min(p.end, end) - max(p.start, start)).days + 1)
+            for n in (1, 2) for p in [enrolment_year(ENROLMENT, e, n)]}
+    chosen = program_period(ENROLMENT, e, year)
+    if max(days.values()) == 0:
+        assert chosen is None
+    else:
+        assert days[chosen.program_year] == max(days.values())
+        assert chosen.program_year == min(n for n in days if days[n] == max(days.values()))

@@ -120,9 +120,37 @@ def test_suggestions_close_a_large_gap_with_the_fewest_entries(tmp_path):
     ledgers = make_ledgers(tmp_path, busy=BUSY)
     # mentor 20 (B2 used up), board-member 15 (C2 used up), mentee 12: 47 counted, met.
     assert [p for p in plan_json(ledgers, "busy", "--year", "2025") if p["requirement"] == "annual-credits"] == []
-    # 2026-27: nothing yet, 30 short: one entry (president, 30 a year) closes it
+    # 2026-27: nothing yet, 30 short. An office (president, 30 a year) is never planned:
+    # teaching an LQS course (20 per course) and a CASS event (10 per event) close it
     plan = [p for p in plan_json(ledgers, "busy", "--year", "2026") if p["requirement"] == "annual-credits"]
-    assert len(plan) == 1 and plan[0]["credits"] == 30
+    assert [(p["activity"], p["credits"]) for p in plan] == [("teach-lqs-course", 20), ("cass-event", 10)]
+
+
+OFFICES = ("president", "board-member", "past-president", "zone-director", "committee-chair",
+           "committee-member", "working-group")
+
+
+def test_offices_c1_to_c7_are_never_planned(tmp_path):
+    from cepledger.rules.load import load_registry
+
+    prog = load_registry().programs["cass-cep"]
+    assert sorted(a.code for a in prog.activities.values() if not a.plannable) == [f"C{n}" for n in range(1, 8)]
+    assert {a.id for a in prog.activities.values() if not a.plannable} == set(OFFICES)
+    ledgers = make_ledgers(tmp_path, jdoe=JDOE)
+    for year in ("2025", "2026", "2027"):
+        plan = plan_json(ledgers, "jdoe", "--year", year)
+        assert plan and not [p for p in plan if p["activity"] in OFFICES], plan
+    r = cep(ledgers, "plan", "jdoe", "--year", "2027")
+    assert r.exit_code == 0 and "C1" not in r.stdout and "president" not in r.stdout
+
+
+def test_a_rule_file_marks_an_activity_not_plannable(tmp_path):
+    ledgers = make_ledgers(tmp_path, tina=TINY)
+    (ledgers / "programs").mkdir()
+    (ledgers / "programs" / "tiny.toml").write_text(
+        RULES.replace('[activities.course]\n', '[activities.course]\nplannable = false\n'), encoding="utf-8")
+    plan = plan_json(ledgers, "tina", "--year", "2025")
+    assert plan and all(p["activity"] != "course" for p in plan)
 
 
 def test_mentee_room_left_in_the_year_is_what_is_offered(tmp_path):
@@ -147,10 +175,13 @@ def test_casc_shows_hours_left_due_dates_and_weekly_pace(tmp_path):
     ledgers = make_ledgers(tmp_path, mlee=MLEE)
     r = cep(ledgers, "plan", "mlee")
     assert r.exit_code == 0
-    # 40 - 0.3 = 39.7 hours over 169 days (24.14 weeks) -> 1.7 a week (rounded up)
-    assert "coaching-hours: 39.7 hours left, due 2026-08-31 (169 days), 1.7 hours a week" in r.stdout
-    assert "iip: missing 3, due 2026-08-31" in r.stdout
-    assert "culminating-event: 1 left, due 2027-08-31" in r.stdout
+    # Butte: 80 - 0.3 = 79.7 hours in the program, by 2027-09-02 (536 days, 76.57 weeks) -> 1.1 a week
+    assert "coaching-hours: 79.7 hours left, due 2027-09-02 (536 days), 1.1 hours a week" in r.stdout
+    # 2 weeks with a meeting, 38 to go in year 1, but only 26 Monday-Sunday weeks are left in it
+    assert ("coaching-weeks: 38 weeks left, due 2026-09-02 (171 days), 26 weeks to go; "
+            "it can no longer be met\n") in r.stdout
+    assert "iip: missing 3, due 2026-09-02" in r.stdout
+    assert "culminating-event: 1 left, due 2027-09-02" in r.stdout
 
 
 def test_what_if_shows_the_standing_and_writes_nothing(tmp_path):

@@ -124,6 +124,34 @@ BAD = [
     pytest.param("""\
         format = 1
         id = "bad"
+        [period]
+        years_of = "enrolment"
+        """, 'years_of = "enrolment"', "rule-scope", 'years_of = "enrolment" needs kind = "program"',
+        id="years-of-enrolment-needs-a-program"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [period]
+        kind = "program"
+        years_of = "birthday"
+        """, 'years_of = "birthday"', "rule-type", "reporting-year, enrolment", id="bad-years-of"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [activities.x]
+        plannable = "no"
+        """, 'plannable = "no"', "rule-type", "true or false", id="plannable-not-a-bool"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
+        [activities.x]
+        [[requirements]]
+        id = "r"
+        kind = "deadline"
+        """, 4, "rule-missing-field", "needs max_days or max_years", id="deadline-without-a-limit"),
+    pytest.param("""\
+        format = 1
+        id = "bad"
         [activities.x]
         amount = "minutes"
         """, "amount", "rule-type", "hours, fixed, none", id="bad-amount-kind"),
@@ -140,7 +168,7 @@ BAD = [
         [[requirements]]
         id = "r"
         kind = "sum"
-        """, 'kind = "sum"', "rule-type", "total, count, distinct, coverage, ratings, deadline", id="bad-requirement-kind"),
+        """, 'kind = "sum"', "rule-type", "total, count, distinct, weeks, coverage, ratings, deadline", id="bad-requirement-kind"),
     pytest.param("""\
         format = 1
         id = "bad"

@@ -77,7 +77,12 @@ def period_words(program: Program) -> str:
     p = program.period
     month = ("January February March April May June July August September October November "
              "December").split()[p.start_month - 1]
-    if p.kind == "program":
+    if p.kind == "program" and p.years_of == "enrolment":
+        text = (f"One program of {p.years} program years, years of enrolment: year 1 runs from the member's "
+                f"`since` for one calendar year, year 2 the next, and the program ends on the last day of "
+                f"year {p.years}. Entries dated before `since` count for nothing. `--year Y` shows the "
+                "program year with the most days in reporting year Y; `--program-year N` picks one.")
+    elif p.kind == "program":
         text = (f"One program of {p.years} program years from the member's `since` "
                 f"(see [docs/rules.md](../rules.md) for how program years are cut).")
     elif p.years == 1:
@@ -118,6 +123,8 @@ def activity_notes(activity: Any) -> str:
         notes.append("evidence expected (`cep check` warns without)")
     if activity.tags:
         notes.append(f"tags: {codes(activity.tags)}")
+    if not activity.plannable:
+        notes.append("never suggested by `cep plan` (an office one is elected or appointed to)")
     return "; ".join(notes)
 
 
@@ -143,6 +150,13 @@ def requirement_rule(req: Any, program: Program) -> str:
         standards = ", ".join(req.standards) if req.standards else "every standard"
         level = req.level or "the second-highest level"
         return f"the latest {acts} rating of standards {standards} is `{level}` or higher ({where})"
+    if req.kind == "weeks":
+        return (f"at least {fmt_amount(req.min)} distinct weeks (Monday to Sunday) with an entry of {acts} "
+                f"{where}; two entries in one week are one week")
+    if req.max_years is not None:
+        years = "one calendar year" if req.max_years == 1 else f"{req.max_years} calendar years"
+        return (f"`since` no later than {years} after `employed_since` (employed 2024-02-29: by 2025-02-28); "
+                "an `employed_since` after `since` meets it")
     return f"`since` at most {req.max_days} days after `employed_since`"
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from cepledger.model.periods import program_period, reporting_year
+from cepledger.model.periods import period_on, reporting_year
 from cepledger.model.records import ZERO, Enrolment, Entry, Member
 from cepledger.model.results import ActivityTotal, Clip, EntryResult
 from cepledger.rules.model import Activity, Program
@@ -59,7 +59,7 @@ class CapUsage:
             return (owner, "item", year, entry.item if entry.item is not None else ("#", entry.index))
         if per == "year":
             return (owner, "year", year)
-        period = program_period(self.program.period, self.enrolment, year) if self.enrolment else None
+        period = period_on(self.program.period, self.enrolment, entry.date) if self.enrolment else None
         return (owner, "period", period.start if period else None)
 
     def _rules(self, activity: Activity) -> list[tuple]:

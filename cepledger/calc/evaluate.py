@@ -14,7 +14,7 @@ from datetime import date
 from cepledger.calc.caps import activity_totals
 from cepledger.calc.requirements import EVALUATORS, Context
 from cepledger.model.errors import DataError, Problem
-from cepledger.model.periods import program_period
+from cepledger.calc.views import select_period
 from cepledger.model.records import ZERO, Member, Period
 from cepledger.model.results import MemberStatus, ProgramResult
 from cepledger.rules.model import Program, Registry
@@ -34,9 +34,17 @@ def evaluate_program(member: Member, program: Program, period: Period, *, as_of:
     )
 
 
-def evaluate_member(member: Member, registry: Registry, year: int, *, as_of: date | None = None,
+def evaluate_member(member: Member, registry: Registry, year: int | None = None, *,
+                    program_year: int | None = None, as_of: date | None = None, today: date | None = None,
                     program: str | None = None) -> MemberStatus:
-    """Every program the member is in during reporting year ``year`` (or just ``program``)."""
+    """Every program the member is in during the period asked for (or just ``program``).
+
+    The period is ``calc.views.select_period``'s: reporting year ``year``, program year
+    ``program_year``, else the one in effect on ``as_of`` (else ``today``).
+    """
+    on = as_of or today
+    if on is None and year is None and program_year is None:
+        raise ValueError("evaluate_member needs year, program_year, as_of or today")
     results = []
     for enrolment in member.enrolments:
         if program is not None and enrolment.program != program:
@@ -45,7 +53,7 @@ def evaluate_member(member: Member, registry: Registry, year: int, *, as_of: dat
         if prog is None or prog.abstract:
             raise DataError(Problem(enrolment.source.path, enrolment.source.line, "unknown-program",
                                     f"unknown program '{enrolment.program}'; known: {', '.join(registry.enrollable())}"))
-        period = program_period(prog.period, enrolment, year)
+        period = select_period(prog, enrolment, on=on or enrolment.since, year=year, program_year=program_year)
         if period is None:
             continue
         results.append(evaluate_program(member, prog, period, as_of=as_of))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cepledger.calc.caps import allocate
-from cepledger.model.periods import program_period, reporting_year
+from cepledger.model.periods import period_on, reporting_year
 from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.results import EntryResult
 from cepledger.rules.model import Activity, Program
@@ -92,7 +92,7 @@ def explain_entry(member: Member, programs, entry_id: str) -> list[Explanation]:
             continue
         enrolment = member.enrolment(prog.id)
         start_month = prog.period.start_month
-        period = program_period(prog.period, enrolment, reporting_year(entry.date, start_month)) if enrolment else None
+        period = period_on(prog.period, enrolment, entry.date) if enrolment else None
         if period is None or not period.contains(entry.date):
             out.append(Explanation(prog.id, prog.unit, period, entry, activity, ZERO, ZERO,
                                    note=f"not counted: {entry.date} is outside the member's time in {prog.id}"))

@@ -13,7 +13,7 @@ suggested. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_UP, Decimal
 
 from cepledger.model.records import ZERO
@@ -112,7 +112,8 @@ def suggest(program, pr: ProgramResult, req: RequirementResult, today: date) -> 
     reqdef = next((r for r in program.requirements if r.id == req.id), None)
     wanted = set(reqdef.activities) if reqdef is not None and reqdef.activities else set(program.activities)
     day = _plan_day(pr, today)
-    rooms = {aid: v for aid, v in open_room(program, pr, day).items() if aid in wanted and v[0] > 0}
+    rooms = {aid: v for aid, v in open_room(program, pr, day).items()
+             if aid in wanted and v[0] > 0 and program.activities[aid].plannable}
     order = list(program.activities)
     taken: list[Suggestion] = []
     spent: dict[tuple, Decimal] = defaultdict(lambda: ZERO)  # year/period caps used by suggestions
@@ -156,6 +157,14 @@ def _cap_left(program, pr: ProgramResult, day: date, cap_key: tuple, per: str, c
     used = sum((r.counted for r in pr.entries if not r.entry.is_void and r.entry.activity in acts
                 and (per == "period" or reporting_year(r.entry.date, program.period.start_month) == year)), ZERO)
     return max(ZERO, cap - used)
+
+
+def weeks_remaining(today: date, due: date) -> int:
+    """The Monday-to-Sunday weeks from the one holding ``today`` to the one holding ``due`` (0 once past)."""
+    if due < today:
+        return 0
+    monday = today - timedelta(days=today.weekday())
+    return (due - monday).days // 7 + 1
 
 
 def weekly_pace(left: Decimal, today: date, due: date) -> Decimal | None:

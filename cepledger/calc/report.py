@@ -14,7 +14,8 @@ from datetime import date
 from typing import Iterable, Protocol, Sequence
 
 from cepledger.calc.evaluate import evaluate_program
-from cepledger.model.periods import program_period, year_label
+from cepledger.calc.views import select_period
+from cepledger.model.periods import reporting_year, year_label
 from cepledger.model.records import Entry, Member, Period
 from cepledger.model.reflection import answers_of, is_reflection
 from cepledger.model.results import EntryResult, ProgramResult
@@ -60,17 +61,21 @@ class Report:
     reflections: list[tuple[Entry, list[tuple[str, str]]]] = field(default_factory=list)
 
 
-def build_report(member: Member, programs: Sequence[Program], year: int, evidence: Iterable[EvidenceCheck],
-                 today: date) -> Report:
+def build_report(member: Member, programs: Sequence[Program], year: int | None, evidence: Iterable[EvidenceCheck],
+                 today: date, *, program_year: int | None = None) -> Report:
     """Everything the report shows for reporting year ``year``.
 
     ``evidence`` is the check of every entry with evidence (``verify_member``); the
     report keeps those of entries dated in one of the year's periods.
     """
-    report = Report(member, year_label(year), today)
+    # the period is calc.views.select_period's: reporting year ``year``, program year
+    # ``program_year``, else the one in effect on ``today``
+    label = (f"program year {program_year}" if program_year is not None
+             else year_label(year if year is not None else reporting_year(today)))
+    report = Report(member, label, today)
     spans: list[Period] = []
     for prog in programs:
-        period = program_period(prog.period, member.enrolment(prog.id), year)
+        period = select_period(prog, member.enrolment(prog.id), on=today, year=year, program_year=program_year)
         if period is None:
             continue
         pr = evaluate_program(member, prog, period)

@@ -6,11 +6,11 @@ Each takes a ``Context`` (member, program, period and the period's allocation) a
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from cepledger.calc.caps import allocate, ordered
-from cepledger.model.periods import previous_period, program_span, window_end
+from cepledger.model.periods import add_years, previous_period, program_span, window_end
 from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.results import RequirementResult
 from cepledger.rules.model import Program, Requirement, fmt_amount
@@ -115,6 +115,15 @@ def _distinct(ctx: Context, req: Requirement) -> RequirementResult:
                    dates=tuple(seen.values()), detail=", ".join(seen))
 
 
+def _weeks(ctx: Context, req: Requirement) -> RequirementResult:
+    """Distinct Monday-to-Sunday weeks with at least one entry (two in one week are one week)."""
+    start, end, due = ctx.scope_range(req)
+    weeks: dict[date, date] = {}
+    for e in ctx.live(req.activities, start, end):
+        weeks.setdefault(e.date - timedelta(days=e.date.weekday()), e.date)
+    return _result(req, req.unit or "weeks", req.min, Decimal(len(weeks)), due, dates=tuple(weeks.values()))
+
+
 def _coverage(ctx: Context, req: Requirement) -> RequirementResult:
     start, end, due = ctx.scope_range(req)
     wanted = req.cover_for(ctx.period.program_year)
@@ -157,7 +166,15 @@ def _deadline(ctx: Context, req: Requirement) -> RequirementResult:
     if enrolment.employed_since is None:
         return _result(req, req.unit or "deadline", Decimal(1), ZERO, due,
                        detail="employed_since is not recorded for this program")
-    days = (enrolment.since - enrolment.employed_since).days
+    employed, since = enrolment.employed_since, enrolment.since
+    if req.max_years is not None:
+        last = add_years(employed, req.max_years)
+        ok = since <= last
+        years = "a year" if req.max_years == 1 else f"{req.max_years} years"
+        when = (f"employed from {employed}, after enrolling on {since}" if employed > since
+                else f"enrolled {since}, employed from {employed}: enrol by {last} (within {years})")
+        return _result(req, req.unit or "deadline", Decimal(1), Decimal(1 if ok else 0), due, detail=when)
+    days = (since - employed).days
     ok = days <= (req.max_days or 0)
     return _result(req, req.unit or "deadline", Decimal(1), Decimal(1 if ok else 0), due,
                    detail=f"enrolled {days} days after starting as an administrator (at most {req.max_days})")
@@ -167,6 +184,7 @@ EVALUATORS = {
     "total": _total,
     "count": _count,
     "distinct": _distinct,
+    "weeks": _weeks,
     "coverage": _coverage,
     "ratings": _ratings,
     "deadline": _deadline,

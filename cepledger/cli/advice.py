@@ -20,6 +20,7 @@ def explain_cmd(
     entry_id: Annotated[str, argument("ENTRY-ID", "the entry's id (see `cep log MEMBER`), or @LINE for an entry "
                                                   "written by hand without an id")],
     fmt: FormatOpt = DEFAULT_FORMAT,
+    program_year: annotated(options.PROGRAM_YEAR) = None,
 ) -> None:
     """Why an entry counted what it did: every cap it met, with its rule code.
 
@@ -32,7 +33,7 @@ def explain_cmd(
     """
     from cepledger.cli.run.advice import run_explain
 
-    call(ctx, run_explain, member_id, entry_id, plain(fmt))
+    call(ctx, run_explain, member_id, entry_id, plain(fmt), program_year)
 
 
 def plan_cmd(
@@ -43,6 +44,7 @@ def plan_cmd(
                                              help="show the standing as if this entry were added "
                                                   "(nothing is written)")] = None,
     fmt: FormatOpt = DEFAULT_FORMAT,
+    program_year: annotated(options.PROGRAM_YEAR) = None,
 ) -> None:
     """What is left this period: the fewest activities that close each shortfall.
 
@@ -56,7 +58,7 @@ def plan_cmd(
     """
     from cepledger.cli.run.advice import run_plan
 
-    call(ctx, run_plan, member_id, year, what_if, plain(fmt))
+    call(ctx, run_plan, member_id, year, what_if, plain(fmt), program_year)
 
 
 def verify_cmd(

@@ -21,15 +21,17 @@ class Env:
     its cache lookup, which ``dataclasses`` (through ``inspect``) would slow by 7 ms.
     """
 
-    __slots__ = ("ledgers", "today", "out", "err", "width", "_registry")
+    __slots__ = ("ledgers", "today", "out", "err", "width", "progress", "_registry")
 
     def __init__(self, ledgers: Path, today: date, out: TextIO | None = None, err: TextIO | None = None,
-                 width: int | None = None):
+                 width: int | None = None, progress: TextIO | None = None):
         self.ledgers = ledgers
         self.today = today
         self.out = sys.stdout if out is None else out
         self.err = sys.stderr if err is None else err
         self.width = width  # table width; None = the terminal's
+        # where a progress bar is drawn: stderr itself even when messages on ``err`` are held
+        self.progress = self.err if progress is None else progress
         self._registry: Any = None
 
     def registry(self):

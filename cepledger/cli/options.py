@@ -56,6 +56,8 @@ MEMBER = Param("member_id", (), "MEMBER", "member id (the ledger file name witho
                complete="members")
 YEAR = Param("year", ("--year", "-y"), "YEAR",
              "reporting year, like 2025 or 2025-26 (default: the one containing today)")
+PROGRAM_YEAR = Param("program_year", ("--program-year",), "N",
+                     "program year N of a program whose years are years of enrolment (CASC: 1 or 2)")
 PROGRAM = Param("program", ("--program", "-p"), "PROGRAM", "only this program", complete="programs")
 CHECK = Param("check", ("--check",), "", "exit 1 when a requirement due in the period is not met",
               takes_value=False, default=False)
@@ -66,7 +68,8 @@ STATUS_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md]",
                       choices=("table", "json", "csv", "md"), default="table")
 PLAIN_FORMAT = Param("fmt", ("--format", "-f"), "[table|json]", "output format", choices=("table", "json"),
                      default="table")
-AS_OF = Param("as_of", ("--as-of",), "DATE", "count only entries dated on or before this day")
+AS_OF = Param("as_of", ("--as-of",), "DATE",
+              "count only entries dated on or before this day, and show what is left and overdue as of it")
 ACTIVITY = Param("activity", ("--activity", "-a"), "ACTIVITY", "only this activity", complete="activities")
 DATE_FORMAT = Param("date_format", ("--date-format",), "FORMAT",
                     "how to read a date with slashes or dots such as 01/02/2026, which is otherwise refused as "
@@ -75,14 +78,14 @@ DATE_FORMAT = Param("date_format", ("--date-format",), "FORMAT",
 
 # ------------------------------------------------------------------ the commands scripts call most
 
-LOG = Command("log", (MEMBER, YEAR, ACTIVITY, FORMAT), """\
+LOG = Command("log", (MEMBER, YEAR, PROGRAM_YEAR, ACTIVITY, FORMAT), """\
 The entries, with claimed and counted amounts (all years unless --year).
 
 \b
 Example:
   cep log jdoe --year 2025-26 --activity live-webinar""", run="reports.run_log")
 
-STATUS = Command("status", (MEMBER, YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
+STATUS = Command("status", (MEMBER, YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
 Requirements, earned and shortfall; per activity claimed vs counted.
 
 \b
@@ -90,7 +93,7 @@ Example:
   cep status jdoe --year 2025 --format json
   cep status jdoe --check && echo "on track\"""", run="reports.run_status")
 
-SUMMARY = Command("summary", (YEAR, PROGRAM, CHECK, STATUS_FORMAT), """\
+SUMMARY = Command("summary", (YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
 One row per member and program: who is short, and by how much.
 
 \b

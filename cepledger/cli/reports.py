@@ -39,6 +39,7 @@ def report_cmd(
     member_id: annotated(options.MEMBER),
     output: Annotated[str, option("--output", "-o", meta="FILE", help="FILE.html (one self-contained page) or FILE.md")],
     year: annotated(options.YEAR) = None,
+    program_year: annotated(options.PROGRAM_YEAR) = None,
 ) -> None:
     """An audit-ready annual report: entries, rules applied, evidence hashes, reflections.
 
@@ -51,4 +52,4 @@ def report_cmd(
     """
     from cepledger.cli.run.reports import run_report
 
-    call(ctx, run_report, member_id, year, output)
+    call(ctx, run_report, member_id, year, output, program_year)

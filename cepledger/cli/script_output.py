@@ -1,8 +1,8 @@
-"""``cep log|status|summary ... --format json|csv`` without Typer: the path scripts take.
+"""``cep log|status|summary ...`` without Typer: the path scripts and people take most.
 
 Importing Typer costs about a third of such a run (81 ms against 52 ms for ``status
---format json`` on a member of 200 entries), so ``__main__`` offers every command line
-here first. It is parsed with the declarations in ``options.py``, the ones the Typer
+--format json`` on a member of 200 entries; 21 ms of a table's run), so ``__main__``
+offers every command line here first, whatever its ``--format``. It is parsed with the declarations in ``options.py``, the ones the Typer
 commands are built from, and handled here only when it is understood completely and the
 run succeeds: anything else (``--help``, an unknown or repeated option, a value click
 might read differently, a completion request, any error raised by the command) returns
@@ -22,7 +22,20 @@ from typing import Any
 from cepledger.cli import options
 from cepledger.cli.options import Command, Param
 
-SCRIPT_FORMATS = ("json", "csv")
+SCRIPT_FORMATS = ("json", "csv")  # the formats the report cache may answer (a table depends on the terminal)
+
+
+class _Held(io.StringIO):
+    """Output held back until the run succeeds. It is a terminal when stdout is one, so
+    rich colours a table exactly as it would on stdout itself (width: rich asks the
+    standard streams either way, and ``NO_COLOR`` / ``FORCE_COLOR`` still apply)."""
+
+    def __init__(self, terminal: bool):
+        super().__init__()
+        self._terminal = terminal
+
+    def isatty(self) -> bool:
+        return self._terminal
 
 
 def parse(argv: list[str]) -> tuple[dict[str, Any], Command, dict[str, Any]] | None:
@@ -100,7 +113,7 @@ def run(argv: list[str]) -> int | None:
     if any(k.startswith("_CEP") and k.endswith("_COMPLETE") for k in os.environ):
         return None  # a shell completion request: Typer's job
     parsed = parse(argv)
-    if parsed is None or parsed[2].get("fmt") not in SCRIPT_FORMATS:
+    if parsed is None:
         return None
     global_values, command, values = parsed
     try:
@@ -111,11 +124,11 @@ def run(argv: list[str]) -> int | None:
         def compute() -> tuple[int, str, str]:  # imported only on a cache miss
             module, name = command.run.rsplit(".", 1)
             run_command = getattr(importlib.import_module(f"cepledger.cli.run.{module}"), name)
-            out, err = io.StringIO(), io.StringIO()
-            code = run_command(Env(ledgers=ledgers, today=today, out=out, err=err), **values)
+            out, err = _Held(_stdout_is_terminal()), io.StringIO()
+            code = run_command(Env(ledgers=ledgers, today=today, out=out, err=err, progress=sys.stderr), **values)
             return code, out.getvalue(), err.getvalue()
 
-        if command.cached:  # only where the benchmark shows the cache pays (docs/performance.md)
+        if command.cached and values.get("fmt") in SCRIPT_FORMATS:  # only where the benchmark shows the cache pays (docs/performance.md)
             from cepledger.cli import report_cache
 
             code, text, errors = report_cache.cached_run(argv, ledgers, today, values.get("member_id"), compute)
@@ -124,6 +137,13 @@ def run(argv: list[str]) -> int | None:
     except Exception:  # noqa: BLE001 - the Typer app runs it again and reports the error its own way
         return None
     return _emit(text, errors, code)
+
+
+def _stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
 
 
 def _emit(text: str, errors: str, code: int) -> int:

@@ -212,10 +212,6 @@ def check_enrolment_fields(program: str, raw: object) -> tuple[dict[str, Any], l
     if "since" not in raw:
         errs.append(("", "missing-key", f"programs.{program} has no since date; add since = YYYY-MM-DD "
                                         "(the day the member entered the program)."))
-    if "since" in out and "employed_since" in out and out["employed_since"] > out["since"]:
-        errs.append(("employed_since", "bad-enrolment",
-                     f"employed_since {out['employed_since']} is after since {out['since']} in programs.{program}; "
-                     "employed_since is the first day in the role, which comes on or before enrolment."))
     if extra:
         out["extra"] = tuple(extra)
     return out, errs

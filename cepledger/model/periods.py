@@ -72,12 +72,66 @@ def window_end(since: date, years: int) -> date:
     return end - timedelta(days=1)
 
 
+def by_enrolment(period_rule) -> bool:
+    """Whether the program's years are years of enrolment (year 1 starts on ``since``)."""
+    return period_rule.kind == "program" and getattr(period_rule, "years_of", "") == "enrolment"
+
+
+def enrolment_year(period_rule, enrolment: Enrolment, n: int) -> Period | None:
+    """Program year ``n`` of a program whose years are years of enrolment, or ``None``.
+
+    Year 1 runs from ``since`` for one calendar year (2024-08-20 .. 2025-08-19), year 2
+    the next; a 2024-02-29 enrolment has year 2 from 2025-02-28.
+    """
+    if not 1 <= n <= period_rule.years:
+        return None
+    start = add_years(enrolment.since, n - 1)
+    end = add_years(enrolment.since, n) - timedelta(days=1)
+    return Period(f"year {n}", start, end, n)
+
+
+def _overlap(period: Period, start: date, end: date) -> int:
+    return max(0, (min(period.end, end) - max(period.start, start)).days + 1)
+
+
+def enrolment_year_for(period_rule, enrolment: Enrolment, year: int) -> Period | None:
+    """The program year with the most days in reporting year ``year`` (ties: the earlier one)."""
+    sm = period_rule.start_month
+    start, end = year_start(year, sm), year_end(year, sm)
+    best, best_days = None, 0
+    for n in range(1, period_rule.years + 1):
+        period = enrolment_year(period_rule, enrolment, n)
+        days = _overlap(period, start, end)
+        if days > best_days:
+            best, best_days = period, days
+    return best
+
+
+def period_on(period_rule, enrolment: Enrolment, d: date) -> Period | None:
+    """The program's period that holds the day ``d`` for this enrolment, or ``None``."""
+    if by_enrolment(period_rule):
+        if d < enrolment.since:
+            return None
+        n = 1
+        while n <= period_rule.years:
+            period = enrolment_year(period_rule, enrolment, n)
+            if period.contains(d):
+                return period
+            n += 1
+        return None
+    period = program_period(period_rule, enrolment, reporting_year(d, period_rule.start_month))
+    return period if period is not None and period.contains(d) else None
+
+
 def program_period(period_rule, enrolment: Enrolment, year: int) -> Period | None:
     """The period of a program that covers reporting year ``year`` for this enrolment.
 
     ``period_rule`` is a ``rules.PeriodRule``. Returns ``None`` when the member is not
     in the program during that year (before ``since`` or after a fixed-length program).
+    For years of enrolment, the program year with the most days in ``year``.
     """
+    if by_enrolment(period_rule):
+        return enrolment_year_for(period_rule, enrolment, year)
     sm = period_rule.start_month
     first = reporting_year(enrolment.since, sm)
     if period_rule.kind == "program":
@@ -100,6 +154,8 @@ def program_period(period_rule, enrolment: Enrolment, year: int) -> Period | Non
 
 def previous_period(period_rule, enrolment: Enrolment, period: Period) -> Period | None:
     """The period just before ``period`` for this enrolment, or ``None``."""
+    if by_enrolment(period_rule):
+        return enrolment_year(period_rule, enrolment, (period.program_year or 1) - 1)
     sm = period_rule.start_month
     step = 1 if period_rule.kind == "program" else period_rule.years
     return program_period(period_rule, enrolment, reporting_year(period.start, sm) - step)
@@ -107,6 +163,8 @@ def previous_period(period_rule, enrolment: Enrolment, period: Period) -> Period
 
 def program_span(period_rule, enrolment: Enrolment) -> tuple[date, date | None]:
     """First and last day of a fixed-length program (last is ``None`` for open-ended ones)."""
+    if by_enrolment(period_rule):
+        return enrolment.since, add_years(enrolment.since, period_rule.years) - timedelta(days=1)
     sm = period_rule.start_month
     first = reporting_year(enrolment.since, sm)
     if period_rule.kind == "program":

@@ -6,11 +6,12 @@ so a title cannot break a table.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Sequence
 
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult
-from cepledger.render.words import num_text
+from cepledger.render.words import closed_short, due_gaps, gap_words, num_text, period_name
 
 
 def cell(text) -> str:
@@ -24,14 +25,18 @@ def _unit(unit: str) -> str:
     return "" if unit == "times" else unit
 
 
-def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
-    """``cep status --format md``: per program its requirements, then its activities."""
+def status_markdown(member: Member, results: Sequence[ProgramResult], today: date | None = None,
+                    years: dict | None = None) -> str:
+    """``cep status --format md``: per program its requirements, then its activities; with
+    ``today``, the periods (of ``years``: program id -> every program year) that closed short."""
     out = [f"## {cell(member.name)} ({member.id})", ""]
     if not results:
         out += ["No program in this period.", ""]
     for pr in results:
-        label = pr.period.label + (f", program year {pr.period.program_year}" if pr.period.program_year else "")
+        label = (pr.period.label if pr.period.program_year is None
+                 else f"{pr.period.label} ({pr.period.start} to {pr.period.end})")
         out += [f"### {cell(pr.program_name)} (`{pr.program}`) {label}: {'met' if pr.met else '**short**'}", "",
+                *closed_lines(pr, today, years),
                 "| requirement | required | earned | short | due | met |", "|---|---:|---:|---:|---|---|"]
         for r in pr.requirements:
             miss = f" (missing {', '.join(r.missing)})" if r.missing else ""
@@ -45,14 +50,25 @@ def status_markdown(member: Member, results: Sequence[ProgramResult]) -> str:
     return "\n".join(out)
 
 
-def summary_markdown(rows: Sequence[tuple[Member, ProgramResult]]) -> str:
-    """``cep summary --format md``: one row per member and program, the shortfalls of what is due."""
-    out = ["| member | program | period | status | short by |", "|---|---|---|---|---|"]
+def closed_lines(pr: ProgramResult, today: date | None, years: dict | None) -> list[str]:
+    """The bullet list of the program's periods that closed short, then a blank line (none: [])."""
+    closed = closed_short((years or {}).get(pr.program) or [pr], today) if today is not None else []
+    return [f"- {cell(line)}" for line in closed] + [""] if closed else []
+
+
+def summary_markdown(rows: Sequence[tuple[Member, ProgramResult]], today: date, earlier: dict | None = None) -> str:
+    """``cep summary --format md``: one row per member and program, every requirement not
+    met that falls due in or before the period (overdue included), with its due date."""
+    out = ["| member | program | period | status | not met |", "|---|---|---|---|---|"]
+    closed = []
     for member, pr in rows:
-        gaps = [r for r in pr.requirements if not r.met and pr.period.start <= r.due <= pr.period.end]
-        label = pr.period.label + (f" y{pr.period.program_year}" if pr.period.program_year else "")
-        short = "; ".join(f"{r.id} {num_text(r.shortfall)} {_unit(r.unit)}".rstrip() for r in gaps)
-        out.append(f"| {cell(member.id)} | {pr.program} | {label} | {'met' if pr.met else '**short**'} | {cell(short)} |")
-    short_n = sum(not pr.met for _, pr in rows)
-    out += ["", f"{len(rows)} member-programs, {short_n} short."]
+        gaps = due_gaps(pr)
+        short = "; ".join(gap_words(r, today) for r in gaps)
+        out.append(f"| {cell(member.id)} | {pr.program} | {period_name(pr.period)} | "
+                   f"{'**short**' if gaps else 'met'} | {cell(short)} |")
+        years = [*(earlier or {}).get((member.id, pr.program), ()), pr]
+        closed += [f"{cell(member.id)} {pr.program} {line}" for line in closed_short(years, today)]
+    short_n = sum(bool(due_gaps(pr)) for _, pr in rows)
+    out += [""] + [f"- {line}" for line in closed] + ([""] if closed else [])
+    out += [f"{len(rows)} member-programs, {short_n} short."]
     return "\n".join(out) + "\n"

@@ -19,7 +19,7 @@ from rich.text import Text
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.render.console import DIM, MET, SHORT, id_column, new_table
-from cepledger.render.words import num_text, shown
+from cepledger.render.words import closed_short, num_text, shown
 from cepledger.rules.model import Program, Requirement
 
 BAR_WIDTH = 8
@@ -58,7 +58,7 @@ def _left_text(due: date, today: date, met: bool) -> Text:
 
 def status_view(console: Console, member: Member, results: Sequence[ProgramResult],
                 years: dict[str, Sequence[ProgramResult]], *, rules: dict[str, Program], today: date,
-                as_of: date | None = None, year: int | None = None) -> None:
+                as_of: date | None = None, year: int | None = None, program_year: int | None = None) -> None:
     """Per program: requirements with progress, then per activity claimed vs counted.
 
     ``years`` holds, per program, every year of a fixed-length program (CASC), shown
@@ -69,27 +69,34 @@ def status_view(console: Console, member: Member, results: Sequence[ProgramResul
         console.print(Text(f"counting entries dated on or before {as_of}", style=DIM))
     if not results:
         enrolled = ", ".join(f"{e.program} from {e.since}" for e in member.enrolments) or "no program"
-        which = f"in {year}-{(year + 1) % 100:02d}" if year is not None else "this year"
+        which = (f"in {year}-{(year + 1) % 100:02d}" if year is not None
+                 else f"in program year {program_year}" if program_year is not None
+                 else f"on {as_of}" if as_of is not None else "today")
         console.print(f"not in any program {which} (enrolled: {enrolled})")
         return
     for pr in results:
         console.print()
         program = rules.get(pr.program)
         console.print(_heading(pr))
+        for line in closed_short(years.get(pr.program) or [pr], today):
+            console.print(Text(line, style=SHORT))
         if pr.period.program_year is not None and program is not None:
             _program_years_view(console, pr, years.get(pr.program) or [pr], program, today)
         else:
             console.print(_requirements_table(pr.requirements, today, console.width))
         _activities_table(console, pr, program)
-        _pace(console, pr, today)
+        _pace(console, pr, today, program)
 
 
 def _heading(pr: ProgramResult) -> Text:
     p = pr.period
     text = Text(f"{pr.program}", style="bold")
-    text.append(f"  {pr.program_name}\n{p.label}")
-    if p.program_year is not None:
-        text.append(f", program year {p.program_year}")
+    if p.program_year is not None and p.label == f"year {p.program_year}":  # a year of enrolment
+        text.append(f"  {pr.program_name}\nprogram year {p.program_year}")
+    else:
+        text.append(f"  {pr.program_name}\n{p.label}")
+        if p.program_year is not None:
+            text.append(f", program year {p.program_year}")
     text.append(f" ({p.start} to {p.end}): ")
     text.append("met" if pr.met else "not met", style=MET if pr.met else SHORT)
     return text
@@ -152,8 +159,9 @@ def _activities_table(console: Console, pr: ProgramResult, program: Program | No
             console.print(Text(f"capped: {clip}", style=DIM))
 
 
-def _pace(console: Console, pr: ProgramResult, today: date) -> None:
-    """Days left in the period and, for totals due at its end, where the current pace ends up."""
+def _pace(console: Console, pr: ProgramResult, today: date, program: Program | None = None) -> None:
+    """Days left in the period and, for the period's own totals, where the current pace ends up
+    (a program-wide total has earned in earlier years too: no pace from this year's days)."""
     p = pr.period
     if not p.contains(today):
         return
@@ -163,6 +171,9 @@ def _pace(console: Console, pr: ProgramResult, today: date) -> None:
     line = Text(f"{_days(left)} left in {p.label}", style=DIM)
     for r in pr.requirements:
         if r.kind != "total" or r.due != p.end:
+            continue
+        rule = next((q for q in program.requirements if q.id == r.id), None) if program is not None else None
+        if rule is not None and rule.scope != "period":
             continue
         projected = (r.earned * length / elapsed).quantize(Decimal("0.1"))
         line.append(f"; {r.id} at this pace: {num_text(projected)} of {num_text(r.required)} by {p.end}",
@@ -188,7 +199,9 @@ def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[Pro
         id_column(t, "requirement", yearly)
         for y in years:
             marker = " *" if y is pr else ""
-            t.add_column(f"year {y.period.program_year} {y.period.label}{marker}", overflow="fold")
+            name = (f"year {y.period.program_year} from {y.period.start}" if y.period.label.startswith("year ")
+                    else f"year {y.period.program_year} {y.period.label}")
+            t.add_column(f"{name}{marker}", overflow="fold")
         for rid in yearly:
             cells: list = [Text(rid)]
             for y in years:
@@ -199,7 +212,7 @@ def _program_years_view(console: Console, pr: ProgramResult, years: Sequence[Pro
                 text = Text(f"{num_text(r.earned)}/{num_text(r.required)} ")
                 text.append(progress_bar(r.earned, r.required, 6), style=MET if r.met else "red")
                 if not r.met:
-                    text.append(f" -{num_text(r.shortfall)}", style=SHORT)
+                    text.append(f" {num_text(r.shortfall)} short", style=SHORT)
                 cells.append(text)
             t.add_row(*cells)
         console.print(t)

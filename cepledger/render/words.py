@@ -8,9 +8,13 @@ ledger is shown through ``shown`` so it cannot steer a terminal. No rich, no I/O
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Sequence
 
 from cepledger.model.errors import Problem
+from cepledger.model.records import Period
+from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.rules.model import Activity, PeriodRule, Requirement
 
 CENT = Decimal("0.01")
@@ -54,6 +58,8 @@ def problem_line(p: Problem) -> str:
 
 def period_words(rule: PeriodRule) -> str:
     """``annual``, ``3-year cycle``, ``2-year program``."""
+    if rule.kind == "program" and rule.years_of == "enrolment":
+        return f"{rule.years}-year program, years of enrolment"
     if rule.kind == "program":
         return f"{rule.years}-year program"
     if rule.years > 1:
@@ -83,8 +89,13 @@ def requirement_words(r: Requirement) -> str:
         )
     elif r.kind == "ratings":
         minimum = f"{' '.join(r.standards) or 'every standard'} rated {r.level or 'proficient'} or higher"
+    elif r.kind == "deadline" and r.max_years is not None:
+        years = "a year" if r.max_years == 1 else f"{r.max_years} years"
+        return f"enrol no later than {years} after starting the position (or before starting it)"
     elif r.kind == "deadline":
         minimum = f"enrol within {r.max_days} days of starting the position"
+    elif r.kind == "weeks":
+        minimum = f"at least {num_text(r.min)} weeks (Monday to Sunday) with an entry"
     scope = {
         "period": "each period",
         "program": "in the program",
@@ -92,3 +103,60 @@ def requirement_words(r: Requirement) -> str:
         "enrolment": "at enrolment",
     }.get(r.scope, r.scope)
     return f"{minimum} {scope}".strip()
+
+
+# ------------------------------------------------------------------ shortfalls, one convention
+# A shortfall is always a positive amount followed by "short" (never a minus sign), in
+# every table, the Markdown and the sentences below; JSON has it as `shortfall`.
+
+
+def unit_words(value: Decimal, unit: str) -> str:
+    """``7 h``, ``2 credits``, ``1 week``, ``3`` (a bare count has no unit)."""
+    n = num_text(value)
+    if unit in ("times", ""):
+        return n
+    if unit == "hours":
+        return f"{n} h"
+    if value == 1 and unit.endswith("s"):
+        return f"{n} {unit[:-1]}"
+    return f"{n} {unit}"
+
+
+def short_words(r: RequirementResult) -> str:
+    """``7 h short``, ``2 standards short (missing 5, 6)``."""
+    missing = f" (missing {', '.join(r.missing)})" if r.missing else ""
+    return f"{unit_words(r.shortfall, r.unit)} short{missing}"
+
+
+def due_gaps(pr: ProgramResult) -> list[RequirementResult]:
+    """Every requirement not met that falls due in or before the period, overdue ones included."""
+    return [r for r in pr.requirements if not r.met and r.due <= pr.period.end]
+
+
+def gap_words(r: RequirementResult, today: date) -> str:
+    """``cep-courses 2 courses short, due 2026-08-31`` (``overdue since …`` once past)."""
+    when = f"overdue since {r.due}" if r.due < today else f"due {r.due}"
+    return f"{r.id} {short_words(r)}, {when}"
+
+
+def period_name(period: Period) -> str:
+    """``year 1`` for a program year, else the period's label (``2024-25``)."""
+    return f"year {period.program_year}" if period.program_year is not None else period.label
+
+
+def closed_short_words(period: Period, r: RequirementResult) -> str:
+    """``coaching-hours: year 1 closed 7 h short; it can no longer be made up``."""
+    return f"{r.id}: {period_name(period)} closed {short_words(r)}; it can no longer be made up"
+
+
+def closed_short(results: Sequence[ProgramResult], today: date) -> list[str]:
+    """The sentences for every period among ``results`` that has closed (ended before
+    ``today``) with a requirement due in it still short (deadlines are listed as overdue)."""
+    out = []
+    for pr in sorted(results, key=lambda x: x.period.start):
+        if pr.period.end >= today:
+            continue
+        for r in pr.requirements:
+            if not r.met and r.kind != "deadline" and pr.period.start <= r.due <= pr.period.end:
+                out.append(closed_short_words(pr.period, r))
+    return out

@@ -15,7 +15,8 @@ FORMAT_VERSION = 1
 AMOUNT_KINDS = ("hours", "fixed", "none")
 CAP_UNITS = ("entry", "item", "year", "period")
 PERIOD_KINDS = ("annual", "program")
-REQUIREMENT_KINDS = ("total", "count", "distinct", "coverage", "ratings", "deadline")
+REQUIREMENT_KINDS = ("total", "count", "distinct", "weeks", "coverage", "ratings", "deadline")
+YEARS_OF = ("reporting-year", "enrolment")
 SCOPES = ("period", "program", "window", "enrolment")
 
 
@@ -83,6 +84,7 @@ PROGRAM_FIELDS: dict[str, FieldSpec] = {
 PERIOD_FIELDS: dict[str, FieldSpec] = {
     "kind": FieldSpec("enum", "annual: cycles of `years` reporting years, for as long as the member is in; program: one program of `years` program years; default annual", choices=PERIOD_KINDS),
     "years": FieldSpec("int", "cycle length (annual) or program length (program) in reporting years; default 1"),
+    "years_of": FieldSpec("enum", "kind = program: reporting-year: program year 1 is the reporting year holding `since`; enrolment: program year 1 runs from `since` for one calendar year, year 2 the next (entries before `since` count for nothing); default reporting-year", choices=YEARS_OF),
     "start_month": FieldSpec("int", "month the reporting year starts; default 9 (September)"),
     "anchor": FieldSpec("int", "annual cycles longer than a year: the start year of one cycle; default the member's first year"),
     "carry_over_max": FieldSpec("number", "credits above a `total` requirement that move to the next period, at most this many; default 0"),
@@ -99,6 +101,7 @@ ACTIVITY_FIELDS: dict[str, FieldSpec] = {
     "item_noun": FieldSpec("str", "what one item or entry is called in messages (webinar, session)"),
     "requires": FieldSpec("list[str]", "entry keys that must be present (course, ratings, evidence ...)"),
     "catalogue": FieldSpec("str", "catalogue that the entry's `course` must name"),
+    "plannable": FieldSpec("bool", "false: `cep plan` never suggests it (an office one is elected or appointed to); default true"),
     "evidence": FieldSpec("enum", "expected: `cep check` warns on entries without evidence; default optional", choices=("optional", "expected")),
     "tags": FieldSpec("list[str]", "tag vocabularies the entry may use (e.g. cpsel)"),
 }
@@ -117,7 +120,7 @@ REQUIREMENT_FIELDS: dict[str, FieldSpec] = {
     "name": FieldSpec("str", "what is required, in words"),
     "kind": FieldSpec("enum", "what is measured (see requirement kinds)", required=True, choices=REQUIREMENT_KINDS),
     "activities": FieldSpec("list[str]", "activities whose entries count; default every activity of the program"),
-    "min": FieldSpec("number", "the least that meets it (total, count, distinct); default 0"),
+    "min": FieldSpec("number", "the least that meets it (total, count, distinct, weeks); default 0"),
     "scope": FieldSpec("enum", "which entries count and when it is due (see scopes); default period (enrolment for deadline)", choices=SCOPES),
     "window_years": FieldSpec("int", "length of the window for scope = window"),
     "field": FieldSpec("str", "entry key counted by distinct (course) or coverage (cpsel)"),
@@ -125,6 +128,7 @@ REQUIREMENT_FIELDS: dict[str, FieldSpec] = {
     "standards": FieldSpec("list[str]", "ratings: the standards that must be proficient; default every standard of the cpsel vocabulary"),
     "level": FieldSpec("str", "ratings: the lowest proficient level; default the second-highest level"),
     "max_days": FieldSpec("int", "deadline: most days from employed_since to since"),
+    "max_years": FieldSpec("int", "deadline: most calendar years from employed_since to since (employed 2024-02-29, 1 year: by 2025-02-28); an employed_since after since meets it"),
     "unit": FieldSpec("str", "what earned is counted in, for reports (credits, hours, sessions, courses, standards)"),
 }
 

@@ -19,6 +19,7 @@ class PeriodRule(NamedTuple):
 
     kind: str = "annual"
     years: int = 1
+    years_of: str = "reporting-year"
     start_month: int = 9
     anchor: int | None = None
     carry_over_max: Decimal = Decimal(0)
@@ -37,6 +38,7 @@ class Activity(NamedTuple):
     per: str | None = None
     item_noun: str | None = None
     requires: tuple[str, ...] = ()
+    plannable: bool = True
     catalogue: str | None = None
     evidence: str = "optional"
     tags: tuple[str, ...] = ()
@@ -79,6 +81,7 @@ class Requirement(NamedTuple):
     standards: tuple[str, ...] = ()
     level: str | None = None
     max_days: int | None = None
+    max_years: int | None = None
     unit: str = ""
     line: int = 0
 

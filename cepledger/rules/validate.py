@@ -103,6 +103,7 @@ def _period(ck: _Checker, top: dict) -> PeriodRule:
     period = PeriodRule(
         kind=p.get("kind", "annual"),
         years=p.get("years", 1),
+        years_of=p.get("years_of", "reporting-year"),
         start_month=p.get("start_month", 9),
         anchor=p.get("anchor"),
         carry_over_max=Decimal(p.get("carry_over_max", 0)),
@@ -112,6 +113,8 @@ def _period(ck: _Checker, top: dict) -> PeriodRule:
         ck.add("period.start_month", "rule-range", "start_month must be 1 to 12")
     if period.years < 1:
         ck.add("period.years", "rule-range", "years must be at least 1")
+    if period.years_of == "enrolment" and period.kind != "program":
+        ck.add("period.years_of", "rule-scope", 'years_of = "enrolment" needs kind = "program"')
     return period
 
 
@@ -188,7 +191,7 @@ def _activities(ck: _Checker, top: dict, catalogues: dict, tags: dict) -> dict[s
             credits=Decimal(a["credits"]) if "credits" in a else None,
             cap=Decimal(a["cap"]) if "cap" in a else None, per=a.get("per"),
             item_noun=a.get("item_noun"), requires=tuple(a.get("requires", ())),
-            catalogue=a.get("catalogue"), evidence=a.get("evidence", "optional"),
+            plannable=a.get("plannable", True), catalogue=a.get("catalogue"), evidence=a.get("evidence", "optional"),
             tags=tuple(a.get("tags", ())), line=ck.lines.get(where, 0),
         )
     return activities
@@ -243,8 +246,8 @@ def _requirement(ck: _Checker, where: str, r: dict, given: dict, activities: dic
         ck.add(where, "rule-missing-field", f"requirement '{rid}' has scope = \"window\" but no window_years")
     if kind in ("distinct", "coverage") and not given.get("field"):
         ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind {kind} needs a field")
-    if kind == "deadline" and given.get("max_days") is None:
-        ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind deadline needs max_days")
+    if kind == "deadline" and given.get("max_days") is None and given.get("max_years") is None:
+        ck.add(where, "rule-missing-field", f"requirement '{rid}' of kind deadline needs max_days or max_years")
     if kind == "ratings" and not levels:
         ck.add(where, "rule-level", f"requirement '{rid}' of kind ratings needs [levels] order = [...]")
     if kind == "ratings" and r.get("level") and r["level"] not in levels:
@@ -260,7 +263,7 @@ def _requirement(ck: _Checker, where: str, r: dict, given: dict, activities: dic
         id=rid, kind=kind, name=r.get("name", rid), activities=tuple(r.get("activities", ())),
         min=Decimal(r.get("min", 0)), scope=scope, window_years=r.get("window_years"),
         field=r.get("field"), cover=cover, standards=tuple(str(s).upper() for s in r.get("standards", ())),
-        level=r.get("level"), max_days=r.get("max_days"), unit=r.get("unit", ""), line=ck.lines.get(where, 0),
+        level=r.get("level"), max_days=r.get("max_days"), max_years=r.get("max_years"), unit=r.get("unit", ""), line=ck.lines.get(where, 0),
     )
 
 

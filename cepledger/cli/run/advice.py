@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from cepledger.cli.env import Env
-from cepledger.cli.run.evaluation import load_all_members, load_member, member_programs, parse_year_option, year_for
+from cepledger.cli.run.evaluation import (load_all_members, load_member, member_programs, parse_program_year_option,
+                                          parse_year_option)
 from cepledger.cli.run.formats import PLAIN_FORMATS, check_format
 from cepledger.cli.suggest import did_you_mean
 from cepledger.model.errors import UsageError
@@ -15,8 +17,11 @@ from cepledger.render import plain as render
 # ------------------------------------------------------------------ explain
 
 
-def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table") -> int:
-    """Every cap the entry met, what earlier entries had used, and what it clipped."""
+def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table", program_year: str | None = None) -> int:
+    """Every cap the entry met, what earlier entries had used, and what it clipped.
+
+    With ``--program-year N``, only the programs in whose year N the entry falls.
+    """
     from cepledger.calc.explain import explain_entry
     from cepledger.render.explain import explanation_json, explanation_lines
 
@@ -29,6 +34,7 @@ def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table") -> 
         hint = did_you_mean(entry_id, [e.id for e in member.entries if e.id], cutoff=0.5)
         raise UsageError(f"no entry '{entry_id}' in {member.id}'s ledger; {hint}"
                          f"`cep log {member.id}` lists the entry ids") from None
+    explanations = _in_program_year(env, member, programs, explanations, entry_id, program_year)
     if fmt == "json":
         render.write_json(explanation_json(member, explanations), env.out)
         return 0
@@ -39,6 +45,23 @@ def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table") -> 
     for line in explanation_lines(explanations):
         env.out.write(line + "\n")
     return 0
+
+
+def _in_program_year(env: Env, member: Member, programs: list, explanations: list, entry_id: str,
+                     program_year: str | None) -> list:
+    """The explanations of program year N (``--program-year``); a usage error when the entry is in none."""
+    from cepledger.calc.views import check_program_year
+
+    n = parse_program_year_option(program_year)
+    if n is None:
+        return explanations
+    check_program_year(programs, member, None, n)
+    kept = [x for x in explanations if x.period is not None and x.period.program_year == n]
+    if explanations and not kept:
+        where = "; ".join(f"{x.program} {x.period.label}" for x in explanations if x.period is not None)
+        raise UsageError(f"entry {entry_id} is not in program year {n} ({where or 'in no program period'}); "
+                         "drop --program-year or give the year it is in")
+    return kept
 
 
 # ------------------------------------------------------------------ plan
@@ -88,24 +111,27 @@ def _is_number(text: str) -> bool:
 
 
 def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | None = None,
-             fmt: str = "table") -> int:
+             fmt: str = "table", program_year: str | None = None) -> int:
     """Per program, what is left this period and the fewest entries that close each shortfall."""
     from cepledger.calc.evaluate import evaluate_program
     from cepledger.calc.plan import plan_program
+    from cepledger.calc.views import check_program_year, select_period
     from cepledger.render.plan import plan_json
-    from cepledger.model.periods import program_period
 
     check_format(fmt, PLAIN_FORMATS)
     year_n = parse_year_option(year)
+    program_year_n = parse_program_year_option(program_year)
     _, member = load_member(env, member_id)
     programs = member_programs(env, member)
+    check_program_year(programs, member, year_n, program_year_n)
     trial = None
     if what_if is not None:
         trial = what_if_entry(env, member, programs, what_if)
         member = member._replace(entries=(*member.entries, trial))
     plans = []
     for prog in programs:
-        period = program_period(prog.period, member.enrolment(prog.id), year_for(prog, year_n, env.today))
+        period = select_period(prog, member.enrolment(prog.id), on=env.today, year=year_n,
+                               program_year=program_year_n)
         if period is not None:
             pr = evaluate_program(member, prog, period)
             plans.append((prog, pr, plan_program(prog, pr, env.today)))
@@ -117,7 +143,8 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
     if not plans:
         env.out.write(f"{member.id} is in no program during that year\n")
     for prog, pr, steps in plans:
-        label = pr.period.label + (f" (program year {pr.period.program_year})" if pr.period.program_year else "")
+        label = (pr.period.label if pr.period.program_year is None
+                 else f"{pr.period.label} ({pr.period.start} to {pr.period.end})")
         env.out.write(f"{prog.id} {label}: " + ("every requirement is met\n" if not steps else "still to do\n"))
         for step in steps:
             _write_step(env.out, pr, step)
@@ -144,6 +171,11 @@ def _write_step(out, pr, s) -> None:
     when = (f"due {s.due} ({s.days_left} days)" if s.days_left >= 0 else f"was due {s.due} (overdue)")
     pace = (f", {render.num_text(s.weekly)} {unit} a week".replace("  ", " ")
             if s.weekly is not None and s.days_left > 7 and (r.kind == "total" or s.left > 1) else "")
+    if r.kind == "weeks" and s.days_left >= 0:
+        from cepledger.calc.plan import weeks_remaining
+
+        n = weeks_remaining(s.due - timedelta(days=s.days_left), s.due)
+        pace = f", {n} weeks to go" + ("; it can no longer be met" if n < s.left else "")
     out.write(f"  {r.id}: {left}, {when}{pace}\n")
     if s.suggestions:
         total = sum((g.credits for g in s.suggestions), Decimal(0))

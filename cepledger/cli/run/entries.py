@@ -171,7 +171,7 @@ def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "
     With a void entry (``verb="voided"``) only the period's new standing follows the id.
     """
     from cepledger.calc.evaluate import evaluate_program
-    from cepledger.model.periods import program_period, reporting_year
+    from cepledger.model.periods import period_on
 
     label = f"{verb} {entry.id or f'the entry at line {entry.source.line}'}"
     parts = []
@@ -179,8 +179,8 @@ def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "
         if entry.activity not in prog.activities:
             continue
         enrolment = member.enrolment(prog.id)
-        period = program_period(prog.period, enrolment, reporting_year(entry.date, prog.period.start_month))
-        if period is None or not period.contains(entry.date):
+        period = period_on(prog.period, enrolment, entry.date)
+        if period is None:
             parts.append((prog.id, f"not counted: {entry.date} is outside {prog.id} "
                                    f"(enrolled since {enrolment.since})"))
             continue
@@ -197,7 +197,8 @@ def effect_lines(member: Member, programs: Sequence, entry: Entry, verb: str = "
 def _effect_text(prog, pr: ProgramResult, er, entry: Entry) -> str:
     """What one entry did in one program's period, then the period's standing."""
     period = pr.period
-    where = period.label if period.program_year is None else f"{period.label} (program year {period.program_year})"
+    where = (period.label if period.program_year is None else f"program year {period.program_year}"
+             if period.label == f"year {period.program_year}" else f"{period.label} (program year {period.program_year})")
     if entry.is_void:
         head = ""
     elif er is not None and prog.activities[entry.activity].amount != "none":

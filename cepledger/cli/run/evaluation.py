@@ -85,6 +85,15 @@ def parse_year_option(text: str | None) -> int | None:
     return None if text is None else parse_year(text)
 
 
+def parse_program_year_option(text: str | None) -> int | None:
+    """``--program-year 2`` as 2; None when not given."""
+    if text is None:
+        return None
+    if not text.strip().isdigit():
+        raise UsageError(f"bad program year '{text}': give the number of the program year, like 1 or 2")
+    return int(text)
+
+
 def year_for(program, year: int | None, today: date) -> int:
     """``--year`` if given, else the program's reporting year containing today."""
     from cepledger.model.periods import reporting_year
@@ -93,17 +102,25 @@ def year_for(program, year: int | None, today: date) -> int:
 
 
 def evaluate(env: Env, member: Member, year: int | None, *, program: str | None = None,
-             as_of: date | None = None) -> list[ProgramResult]:
-    """The member's programs during ``year`` (each program's own year containing today if None)."""
+             as_of: date | None = None, program_year: int | None = None,
+             one_member: bool = True) -> list[ProgramResult]:
+    """The member's programs in the period asked for (``calc.views.select_period``).
+
+    With ``one_member`` (not for ``summary``), ``--program-year`` must fit the member's programs.
+    """
     from cepledger.calc.evaluate import evaluate_program
-    from cepledger.model.periods import program_period
+    from cepledger.calc.views import check_program_year, select_period
 
     results = []
-    for prog in member_programs(env, member):
+    programs = member_programs(env, member)
+    if one_member:
+        check_program_year(programs, member, year, program_year)
+    for prog in programs:
         if program is not None and prog.id != program:
             continue
-        # `--as-of D` without `--year` asks about the year containing D, not today's
-        period = program_period(prog.period, member.enrolment(prog.id), year_for(prog, year, as_of or env.today))
+        # `--as-of D` without `--year` asks about the period in effect on D, not today's
+        period = select_period(prog, member.enrolment(prog.id), on=as_of or env.today, year=year,
+                               program_year=program_year)
         if period is not None:
             results.append(evaluate_program(member, prog, period, as_of=as_of))
     return results

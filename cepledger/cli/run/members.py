@@ -47,7 +47,6 @@ def run_member_add(env: Env, member_id: str, name: str, program: str, since: str
     prog = env.registry().get(program)
     since_d = parse_date(since, env.today)
     employed_d = parse_date(employed_since, env.today) if employed_since else None
-    _check_enrolment_dates(since_d, employed_d)
     if not name.strip():
         raise UsageError("--name is empty; give the member's name, e.g. --name 'Jane Doe'")
     _ledgers_exist(env)
@@ -72,17 +71,10 @@ def run_member_enrol(env: Env, member_id: str, program: str, since: str, employe
         raise UsageError(f"{member.id} is already enrolled in {prog.id} (since {member.enrolment(prog.id).since})")
     since_d = parse_date(since, env.today)
     employed_d = parse_date(employed_since, env.today) if employed_since else None
-    _check_enrolment_dates(since_d, employed_d)
     ledger_write.add_enrolment(path, prog.id, since_d, employed_d)
     env.out.write(f"enrolled {member.id} in {prog.id} since {since_d}\n")
     _note_employed_since(env, prog, employed_d)
     return 0
-
-
-def _check_enrolment_dates(since: date, employed: date | None) -> None:
-    if employed is not None and employed > since:
-        raise UsageError(f"--employed-since {employed} is after --since {since}; employed-since is the first day "
-                         "as an administrator, on or before enrolment")
 
 
 def _note_employed_since(env: Env, prog, employed: date | None) -> None:

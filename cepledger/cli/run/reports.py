@@ -14,7 +14,7 @@ from typing import Any
 
 from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import (check_program_filter, checked, evaluate, load_member, member_programs,
-                                          parse_year_option, report_problems, year_for)
+                                          parse_program_year_option, parse_year_option, report_problems)
 from cepledger.cli.run.formats import STATUS_FORMATS, check_format
 from cepledger.cli.suggest import choices_hint
 from cepledger.model.errors import DataError, Problem, UsageError
@@ -25,13 +25,14 @@ from cepledger.render import plain as render
 # ------------------------------------------------------------------ log
 
 
-def run_log(env: Env, member_id: str, year: str | None = None, activity: str | None = None,
-            fmt: str = "table") -> int:
+def run_log(env: Env, member_id: str, year: str | None = None, program_year: str | None = None,
+            activity: str | None = None, fmt: str = "table") -> int:
     """The entries (of one year, of one activity) with claimed and counted amounts."""
     check_format(fmt)
     year_n = parse_year_option(year)
+    program_year_n = parse_program_year_option(program_year)
     _, member = load_member(env, member_id)
-    rows = log_rows(env, member, year_n, activity)
+    rows = log_rows(env, member, year_n, activity, program_year=program_year_n)
     if fmt == "json":
         render.write_json(render.log_json(rows), env.out)
     elif fmt == "csv":
@@ -44,21 +45,34 @@ def run_log(env: Env, member_id: str, year: str | None = None, activity: str | N
     return 0
 
 
-def log_rows(env: Env, member: Member, year: int | None, activity: str | None) -> list[render.LogRow]:
-    """Every entry (of one year / one activity) with claimed and counted per program."""
+def log_rows(env: Env, member: Member, year: int | None, activity: str | None, *,
+             program_year: int | None = None) -> list[render.LogRow]:
+    """Every entry (of the period asked for / one activity) with claimed and counted per program.
+
+    ``--year`` / ``--program-year`` keep the entries inside the period each program shows
+    for them (``calc.views.select_period``); a member in no program: the reporting year.
+    """
+    from cepledger.calc.views import check_program_year, select_period
     from cepledger.model.periods import reporting_year
 
     programs = member_programs(env, member)
+    check_program_year(programs, member, year, program_year)
+    periods = [p for p in (select_period(prog, member.enrolment(prog.id), on=env.today, year=year,
+                                         program_year=program_year) for prog in programs) if p is not None]
+    chosen = year is not None or program_year is not None
     if activity is not None:
         known = sorted({a for p in programs for a in p.activities} | {e.activity for e in member.entries})
         if activity not in known:
             raise UsageError(f"unknown activity '{activity}' for {member.id}; {choices_hint(activity, known)}")
-    start_month = programs[0].period.start_month if programs else 9
-    entries = [
-        e for e in sorted(member.entries, key=lambda e: (e.date, e.index))
-        if (year is None or reporting_year(e.date, start_month) == year)
-        and (activity is None or e.activity == activity)
-    ]
+    def in_view(e) -> bool:
+        if not chosen:
+            return True
+        if programs:
+            return any(p.contains(e.date) for p in periods)
+        return reporting_year(e.date) == year
+
+    entries = [e for e in sorted(member.entries, key=lambda e: (e.date, e.index))
+               if in_view(e) and (activity is None or e.activity == activity)]
     counted: dict[int, dict[str, Decimal]] = {e.index: {} for e in entries}
     claimed: dict[int, Decimal] = {}
     for prog in programs:
@@ -69,15 +83,15 @@ def log_rows(env: Env, member: Member, year: int | None, activity: str | None) -
 def _count_in_program(member: Member, prog, entries: list, counted: dict, claimed: dict) -> None:
     """Fill ``claimed`` (first program defining the activity) and ``counted[entry][program]``."""
     from cepledger.calc.caps import allocate, claimed_amount
-    from cepledger.model.periods import program_period, reporting_year
+    from cepledger.model.periods import period_on
 
     enrolment = member.enrolment(prog.id)
     periods = {}
     for e in entries:
         if e.activity in prog.activities:
             claimed.setdefault(e.index, claimed_amount(e, prog.activities[e.activity]))
-            period = program_period(prog.period, enrolment, reporting_year(e.date, prog.period.start_month))
-            if period is not None and period.contains(e.date):
+            period = period_on(prog.period, enrolment, e.date)
+            if period is not None:
                 periods[period.start] = period
     for period in periods.values():
         for r in allocate(member, prog, period.start, period.end):
@@ -88,8 +102,9 @@ def _count_in_program(member: Member, prog, entries: list, counted: dict, claime
 # ------------------------------------------------------------------ status
 
 
-def run_status(env: Env, member_id: str, year: str | None = None, program: str | None = None,
-               as_of: str | None = None, check: bool = False, fmt: str = "table") -> int:
+def run_status(env: Env, member_id: str, year: str | None = None, program_year: str | None = None,
+               program: str | None = None, as_of: str | None = None, check: bool = False,
+               fmt: str = "table") -> int:
     """Requirements, earned and shortfall; with ``check``, exit 1 when one due is not met."""
     from cepledger.model.dates import parse_date
 
@@ -98,7 +113,8 @@ def run_status(env: Env, member_id: str, year: str | None = None, program: str |
     as_of_d = parse_date(as_of, env.today) if as_of else None
     _, member = load_member(env, member_id)
     check_program_filter(env, member, program)
-    results = evaluate(env, member, year_n, program=program, as_of=as_of_d)
+    program_year_n = parse_program_year_option(program_year)
+    results = evaluate(env, member, year_n, program=program, as_of=as_of_d, program_year=program_year_n)
     if fmt == "json":
         render.write_json(render.status_json(member, results), env.out)
     elif fmt == "csv":
@@ -107,74 +123,79 @@ def run_status(env: Env, member_id: str, year: str | None = None, program: str |
     elif fmt == "md":
         from cepledger.render.markdown import status_markdown
 
-        env.out.write(status_markdown(member, results))
+        years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
+        env.out.write(status_markdown(member, results, as_of_d or env.today, years))
     else:
         from cepledger.render.status_view import status_view
 
         years = {pr.program: _program_years(env, member, pr, as_of_d) for pr in results}
-        status_view(env.console(), member, results, years, rules=env.registry().programs, today=env.today,
-                    as_of=as_of_d, year=year_n)
+        status_view(env.console(), member, results, years, rules=env.registry().programs,
+                    today=as_of_d or env.today, as_of=as_of_d, year=year_n, program_year=program_year_n)
     return 1 if check and not all(pr.met for pr in results) else 0
 
 
 def _program_years(env: Env, member: Member, pr: ProgramResult, as_of: date | None) -> list[ProgramResult]:
-    """Every year of a fixed-length program (``pr`` among them), for the side-by-side view."""
+    """Every year of a fixed-length program (``pr`` among them), for the side-by-side view;
+    for an annual program the period before ``pr`` (when the member was in it) and ``pr``,
+    so a year that closed short says so."""
     from cepledger.calc.evaluate import evaluate_program
-    from cepledger.model.periods import program_period
+    from cepledger.calc.views import program_years
+    from cepledger.model.periods import previous_period
 
-    if pr.period.program_year is None:
-        return [pr]
     prog = env.registry().get(pr.program)
-    first = pr.period.start.year - (pr.period.program_year - 1)  # a program year is named by its start year
-    out = []
-    for n in range(1, prog.period.years + 1):
-        if n == pr.period.program_year:
-            out.append(pr)
-            continue
-        period = program_period(prog.period, member.enrolment(prog.id), first + n - 1)
-        if period is not None:
-            out.append(evaluate_program(member, prog, period, as_of=as_of))
-    return out
+    if pr.period.program_year is None:
+        before = previous_period(prog.period, member.enrolment(prog.id), pr.period)
+        return [pr] if before is None else [evaluate_program(member, prog, before, as_of=as_of), pr]
+    return [pr if period.program_year == pr.period.program_year
+            else evaluate_program(member, prog, period, as_of=as_of)
+            for period in program_years(prog, member.enrolment(prog.id))]
 
 
 # ------------------------------------------------------------------ summary
 
 
-def run_summary(env: Env, year: str | None = None, program: str | None = None, check: bool = False,
-                fmt: str = "table") -> int:
+def run_summary(env: Env, year: str | None = None, program_year: str | None = None, program: str | None = None,
+                as_of: str | None = None, check: bool = False, fmt: str = "table") -> int:
     """One row per member and program; a ledger that does not load is reported (exit 3), not fatal."""
     from cepledger.ledger import files as ledger_files
+    from cepledger.model.dates import parse_date
 
     check_format(fmt, STATUS_FORMATS)
     year_n = parse_year_option(year)
+    program_year_n = parse_program_year_option(program_year)
+    if year_n is not None and program_year_n is not None:
+        raise UsageError("give --year or --program-year, not both")
+    as_of_d = parse_date(as_of, env.today) if as_of else None
     check_program_filter(env, None, program)
     paths = ledger_files.member_files(env.ledgers)
+    view = dict(year=year_n, program=program, as_of=as_of_d, program_year=program_year_n)
     if fmt in ("json", "csv"):
-        return _summary_for_scripts(env, paths, year_n, program, check, fmt)
+        return _summary_for_scripts(env, paths, view, check, fmt)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
-    for member, results, probs in _evaluate_each(env, paths, year_n, program):
+    for member, results, probs in _evaluate_each(env, paths, view):
         rows.extend((member, pr) for pr in results)
         problems.extend(probs)
+    earlier = {(m.id, pr.program): [y for y in _program_years(env, m, pr, as_of_d) if y.period.start < pr.period.start]
+               for m, pr in rows}
     if fmt == "md":
         from cepledger.render.markdown import summary_markdown
 
-        env.out.write(summary_markdown(rows))
+        env.out.write(summary_markdown(rows, as_of_d or env.today, earlier))
     else:
         from cepledger.render.tables import summary_table
 
-        summary_table(env.console(), rows)
+        summary_table(env.console(), rows, as_of_d or env.today, earlier)
     short = check and not all(pr.met for _, pr in rows)
     return report_problems(env, problems, 1 if short else 0)
 
 
-def _summary_for_scripts(env: Env, paths: list[Path], year: int | None, program: str | None, check: bool,
-                         fmt: str) -> int:
+def _summary_for_scripts(env: Env, paths: list[Path], view: dict, check: bool, fmt: str) -> int:
     """``summary --format json|csv``: each member's rows rendered as soon as it is evaluated,
     so a large organisation never holds every ledger in memory at once."""
     items: list[tuple[bool, Any]] = []
     problems: list[Problem] = []
-    for member, results, probs in _evaluate_each(env, paths, year, program):
+    for member, results, probs in _evaluate_each(env, paths, view):
         problems.extend(probs)
         for pr in results:
             items.append((pr.met, render.program_json(pr, member=member.id) if fmt == "json"
@@ -187,15 +208,16 @@ def _summary_for_scripts(env: Env, paths: list[Path], year: int | None, program:
     return report_problems(env, problems, 1 if short else 0)
 
 
-def _evaluate_each(env: Env, paths: list[Path], year: int | None, program: str | None):
+def _evaluate_each(env: Env, paths: list[Path], view: dict):
     """``(member, results, [])`` per ledger that loads, ``(None, [], problems)`` per one that does not."""
     from cepledger.ledger import load as ledger_load
     from cepledger.render.progress import track
 
-    for path in track(paths, env.err, "summary"):
+    for path in track(paths, env.progress, "summary"):
         try:
             member = checked(env, ledger_load.load_member(path))
-            results = evaluate(env, member, year, program=program)
+            results = evaluate(env, member, view["year"], program=view["program"], as_of=view["as_of"],
+                               program_year=view["program_year"], one_member=False)
         except DataError as exc:
             yield None, [], exc.problems
             continue
@@ -205,7 +227,7 @@ def _evaluate_each(env: Env, paths: list[Path], year: int | None, program: str |
 # ------------------------------------------------------------------ report
 
 
-def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
+def run_report(env: Env, member_id: str, year: str | None, output: str, program_year: str | None = None) -> int:
     """Write the audit-ready annual report to ``output`` (.html or .md), replacing it atomically."""
     from cepledger.calc.report import build_report
     from cepledger.ledger.evidence import verify_member
@@ -219,8 +241,13 @@ def run_report(env: Env, member_id: str, year: str | None, output: str) -> int:
     programs = member_programs(env, member)
     if not programs:
         raise UsageError(f"{member.id} is in no program; enrol them with `cep member enrol`")
-    year_n = year_for(programs[0], parse_year_option(year), env.today)
-    report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today)
+    from cepledger.calc.views import check_program_year
+
+    year_n = parse_year_option(year)
+    program_year_n = parse_program_year_option(program_year)
+    check_program_year(programs, member, year_n, program_year_n)
+    report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today,
+                          program_year=program_year_n)
     text = render_markdown(report) if suffix in (".md", ".markdown") else render_html(report)
     _write_shared_file(target, text)
     env.out.write(f"wrote {target}: {member.id} {report.year_label}, {len(report.evidence)} evidence files, "
