@@ -74,6 +74,10 @@ PLAIN_FORMAT = Param("fmt", ("--format", "-f"), "[table|json]", "output format",
 AS_OF = Param("as_of", ("--as-of",), "DATE",
               "count only entries dated on or before this day, and show what is left and overdue as of it")
 ACTIVITY = Param("activity", ("--activity", "-a"), "ACTIVITY", "only this activity", complete="activities")
+DATE_FORMAT = Param("date_format", ("--date-format",), "FORMAT",
+                    "how to read a date with slashes or dots such as 01/02/2026, which is otherwise refused as "
+                    "ambiguous: DMY (day first, 2026-02-01), MDY (month first, 2026-01-02), YMD, or a pattern "
+                    "such as %d/%m/%Y")
 
 # ------------------------------------------------------------------ the commands scripts call most
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cepledger.cli.env import Env
-from cepledger.cli.run.evaluation import (check_program_filter, evaluate, load_member, member_programs,
+from cepledger.cli.run.evaluation import (check_program_filter, checked, evaluate, load_member, member_programs,
                                           parse_program_year_option, parse_year_option, report_problems)
 from cepledger.cli.run.formats import STATUS_FORMATS, SUMMARY_FORMATS, check_format
 from cepledger.cli.suggest import choices_hint
@@ -222,7 +222,7 @@ def _evaluate_each(env: Env, paths: list[Path], view: dict):
 
     for path in track(paths, env.progress, "summary"):
         try:
-            member = ledger_load.load_member(path)
+            member = checked(env, ledger_load.load_member(path))
             results = evaluate(env, member, view["year"], program=view["program"], as_of=view["as_of"],
                                program_year=view["program_year"], one_member=False)
         except DataError as exc:
