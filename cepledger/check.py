@@ -3,21 +3,27 @@
 ``member_problems`` checks one parsed ledger against the program rules (errors make
 the data invalid: exit 3; warnings fail only ``check --strict``). ``check_ledgers``
 runs everything over a ledgers folder and reports every problem of every file at once.
+``ensure_valid`` / ``verdict`` are the same checks for the commands that read one ledger
+(``status``, ``summary``, ``log``, ``explain``, ``plan``, ``add`` ...): whatever ``check``
+calls an error makes them exit 3 with the same ``path:line: message``, and its warnings
+are theirs to print (SPEC.md, "Exit codes").
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
+from cepledger.model.amounts import MAX_AMOUNT
+from cepledger.model.dates import future_message
 from cepledger.model.errors import DataError, Problem
 from cepledger.model.records import Entry, Member
 from cepledger.model.periods import program_span
 from cepledger.rules.model import Program, Registry
 
-MAX_AMOUNT = Decimal(1000)
 
 
 def _p(entry: Entry, code: str, message: str, severity: str = "error") -> Problem:
@@ -125,6 +131,14 @@ def check_periods(member: Member, registry: Registry) -> Iterable[Problem]:
                      "warning")
 
 
+def check_dates(member: Member, today: date) -> Iterable[Problem]:
+    """No entry is dated after ``today`` (RULES.md "Dates"); a void one counts for nothing and is let be."""
+    for e in member.entries:
+        if e.date > today and not e.is_void:
+            yield _p(e, "future-date", f"the entry is dated {e.date}, in the future; {future_message(today)}: "
+                                       "correct the date, or void the entry")
+
+
 CHECKS: list[Callable[[Member, Registry], Iterable[Problem]]] = [
     check_enrolments,
     lambda m, r: (p for e in m.entries for p in check_entry(e, _programs_of(m, r), r)),
@@ -133,21 +147,33 @@ CHECKS: list[Callable[[Member, Registry], Iterable[Problem]]] = [
 ]
 
 
-def member_problems(member: Member, registry: Registry) -> list[Problem]:
-    """Every problem of one parsed ledger, in file order."""
+def member_problems(member: Member, registry: Registry, today: date | None = None) -> list[Problem]:
+    """Every problem of one parsed ledger, in file order; with ``today``, future dates too."""
     problems = [p for check in CHECKS for p in check(member, registry)]
+    if today is not None:
+        problems.extend(check_dates(member, today))
     return sorted(problems, key=lambda p: p.line)
 
 
-def ensure_valid(member: Member, registry: Registry) -> Member:
-    """Raise ``DataError`` if the ledger has errors (warnings pass); return it otherwise."""
-    errors = [p for p in member_problems(member, registry) if p.severity == "error"]
+def verdict(member: Member, registry: Registry, today: date | None = None) -> list[Problem]:
+    """``check``'s verdict on one ledger for a command that reads it: raise ``DataError``
+    with every error (exit 3, the same ``path:line: message`` as ``check``); else return
+    the warnings, for the command to print."""
+    problems = member_problems(member, registry, today)
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
+    return problems
+
+
+def ensure_valid(member: Member, registry: Registry, today: date | None = None) -> Member:
+    """Raise ``DataError`` if the ledger has errors (warnings pass); return it otherwise."""
+    verdict(member, registry, today)
     return member
 
 
-def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path], None] | None = None) -> list[Problem]:
+def check_ledgers(ledgers: Path, registry: Registry, *, today: date | None = None,
+                  progress: Callable[[Path], None] | None = None) -> list[Problem]:
     """Every problem of every rule file and ledger under ``ledgers``, reported together.
 
     A ledger is read by ``ledger.load.inspect_file``, the reader every command uses, so
@@ -164,5 +190,5 @@ def check_ledgers(ledgers: Path, registry: Registry, *, progress: Callable[[Path
         member, found = ledger_load.inspect_file(path)
         problems.extend(found)
         if member is not None:
-            problems.extend(member_problems(member, registry))
+            problems.extend(member_problems(member, registry, today))
     return problems

@@ -326,3 +326,17 @@ def test_the_add_check_wants_the_old_bytes_as_a_prefix(tmp_path):
     assert done.returncode == 0, done.stderr
     assert bench_checks.check_appended(path, lambda: old)(done.stdout) is None
     assert bench_checks.check_appended(path, lambda: old + b"x")(done.stdout) is not None
+
+
+def test_the_report_all_case_writes_every_page_and_judges_the_5_s_target(tmp_path):
+    meta = {**bench_data.write_organisation(tmp_path, 6, 20), "members": 6}
+    code = bench_cases.Code("after", [str(REPO / ".venv" / "bin" / "cep")], sys.executable)
+    env = {**CEP_ENV, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    ctx = bench_cases.Context(bench_measure.Runner(env), {"organisation": meta}, [code], None, None, sys.executable,
+                              tmp_path / "xdg", lambda size: 1, lambda size: False)
+    bench_cases.case_report_all(ctx)
+    (row,) = ctx.rows
+    assert row.case == "organisation 500×150: `report --all -o DIR`, cold" and row.target == "≤ 1× 5 s"
+    assert row.result == "PASS" and not row.error
+    site = Path(meta["ledgers"]).parent / "site"
+    assert len(list((site / "members").glob("*.html"))) == 6 and (site / "index.html").is_file()

@@ -131,12 +131,18 @@ def test_decimal_amounts_stay_exact(ledgers):
         (["jdoe", "live-webinar", "0"], "an amount of 0 counts nothing"),
         (["jdoe", "live-webinar", "nan"], "bad amount 'nan'"),
         (["jdoe", "live-webinar", "inf"], "bad amount 'inf'"),
-        (["jdoe", "live-webinar", "1e400"], "more than 1000"),
+        (["jdoe", "live-webinar", "1e400"], "bad amount '1e400': give a number like 3 or 1.5 (at most two decimals), "
+                                             "or a duration like 1h30m, 90m or 1:30"),
+        (["jdoe", "live-webinar", "1.555"], "the amount 1.555 has 3 decimal places; amounts take at most 2: say 1.56"),
+        (["jdoe", "live-webinar", "1h75m"], "bad duration '1h75m': the minutes must be below 60"),
+        (["jdoe", "live-webinar", "1", "--date", "tomorrow"], "the date 2026-03-16 is in the future"),
         (["jdoe", "live-webinar", "1000.01"], "more than 1000"),
         (["jdoe", "live-webinar", "three"], "bad amount 'three'"),
         (["jdoe", "live-webinar"], "live-webinar is counted in hours"),
         (["jdoe", "live-webinar", "1", "--date", "2026-02-30"],
-         "bad date '2026-02-30': use YYYY-MM-DD, 'today' or 'yesterday'"),
+         "bad date '2026-02-30': there is no such day; use YYYY-MM-DD (2025-10-03, also 2025-10-3 or 20251003), "
+         "a month name (3 Oct 2025, Oct 3 2025, Oct 3), 'today' or 'yesterday'; a date with slashes or dots "
+         "(03/10/2025) needs --date-format DMY, MDY or YMD (or a pattern such as %d/%m/%Y)"),
         (["jdoe", "live-webinar", "1", "--date", "2021-08-31"], "outside the member's programs"),
         (["jdoe", "cep-course"], "cep-course needs --course"),
         (["jdoe", "cep-course", "--course", "13"], "unknown course '13' for cass-cep; choose a number or name: "

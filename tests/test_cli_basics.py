@@ -107,8 +107,8 @@ def test_bad_cepledger_today_is_a_usage_error(tmp_path):
 
 def test_today_comes_from_the_environment(tmp_path):
     ledgers = make_ledgers(tmp_path)
-    r = cep(ledgers, "status", "jdoe", "--format", "csv", today="2025-03-01")
-    assert ",2024-25," in r.stdout
+    r = cep(ledgers, "status", "jdoe", "--format", "csv", today="2026-09-01")
+    assert ",2026-27," in r.stdout
 
 
 def test_data_errors_print_path_line_message_and_exit_3(tmp_path):

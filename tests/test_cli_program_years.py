@@ -40,7 +40,7 @@ def reqs(program: dict) -> dict:
 
 
 # An August enrolment: year 1 is 2024-08-20 .. 2025-08-19, not twelve days of 2023-24.
-AUGUST = ledger("casc-butte", "2024-08-20", "2024-02-29", [
+AUGUST_ENTRIES = [
     ("2024-08-19", "coaching", 5),        # before `since`: counts for nothing
     ("2024-08-20", "coaching", 1),        # Tuesday: week of 2024-08-19
     ("2024-08-25", "coaching", 2),        # Sunday, the same week: still one week
@@ -48,7 +48,13 @@ AUGUST = ledger("casc-butte", "2024-08-20", "2024-02-29", [
     ("2025-08-19", "coaching", 1),        # the last day of year 1
     ("2025-08-20", "coaching", 3),        # the first day of year 2
     ("2024-09-10", "orientation", None),
-])
+]
+AUGUST = ledger("casc-butte", "2024-08-20", "2024-02-29", AUGUST_ENTRIES)
+
+
+def august_up_to(today: str) -> str:
+    """AUGUST as written by ``today``: an entry is never dated in the future (RULES.md "Dates")."""
+    return ledger("casc-butte", "2024-08-20", "2024-02-29", [e for e in AUGUST_ENTRIES if e[0] <= today])
 
 YEAR_1 = {"label": "year 1", "start": "2024-08-20", "end": "2025-08-19", "program_year": 1}
 YEAR_2 = {"label": "year 2", "start": "2025-08-20", "end": "2026-08-19", "program_year": 2}
@@ -60,7 +66,7 @@ def august(tmp_path):
 
 
 def test_an_august_enrolment_has_a_whole_year_1(august):
-    doc = status_json(august, today="2024-09-01")
+    doc = status_json(august, "--program-year", "1")
     prog = doc["programs"][0]
     assert prog["period"] == YEAR_1
     r = reqs(prog)
@@ -104,8 +110,10 @@ def test_year_is_the_program_year_with_the_most_days(august, year, period):
     ("2026-08-19", YEAR_2), ("2026-08-20", None),
 ])
 def test_the_default_is_the_program_year_in_effect_today_or_on_as_of(august, today, period):
+    (august / "x.toml").write_text(august_up_to(today))
     doc = status_json(august, today=today)
     assert [p["period"] for p in doc["programs"]] == ([] if period is None else [period])
+    (august / "x.toml").write_text(AUGUST)
     doc = status_json(august, "--as-of", today, today="2026-11-23")
     assert [p["period"] for p in doc["programs"]] == ([] if period is None else [period])
 
@@ -117,10 +125,13 @@ def test_log_explain_plan_and_report_take_the_program_year(august, tmp_path):
         "2024-08-20", "2024-08-25", "2024-08-26", "2024-09-10", "2025-08-19"]
     r = cep(august, "log", "x", "--year", "2025", "--format", "json", today="2026-11-23")
     assert [row["date"] for row in json.loads(r.stdout)] == ["2025-08-20"]
-    r = cep(august, "plan", "x", "--program-year", "1", today="2025-01-06")
+    (tmp_path / "early").mkdir()
+    early = make_ledgers(tmp_path / "early", x=august_up_to("2025-01-06"))  # no entry after that day
+    r = cep(early, "plan", "x", "--program-year", "1", today="2025-01-06")
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("casc-butte year 1 (2024-08-20 to 2025-08-19): still to do\n")
-    assert "coaching-weeks: 37 weeks left, due 2025-08-19 (225 days), 33 weeks to go; it can no longer be met" \
+    # two weeks so far (2024-08-19 and 2024-08-26); 38 more in 33 weeks of time
+    assert "coaching-weeks: 38 weeks left, due 2025-08-19 (225 days), 33 weeks to go; it can no longer be met" \
         in r.stdout
     out = tmp_path / "r.md"
     r = cep(august, "report", "x", "--program-year", "2", "-o", str(out), today="2026-11-23")

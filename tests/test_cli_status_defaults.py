@@ -25,15 +25,16 @@ def test_explicit_year_wins_over_the_as_of_year(tmp_path):
     assert json.loads(result.stdout)["programs"][0]["period"]["label"] == "2024-25"
 
 
-def test_an_entry_no_program_defines_is_reported_not_silently_dropped(tmp_path):
+def test_an_entry_no_program_defines_is_an_error_as_in_check_not_silently_dropped(tmp_path):
     text = JDOE + '\n[[entries]]\ndate = 2025-12-01\nactivity = "coaching"\nhours = 1\n'
     ledgers = make_ledgers(tmp_path, jdoe=text)
     before = snapshot(ledgers)
+    line = text.splitlines().index("[[entries]]", len(JDOE.splitlines())) + 1  # the new entry's header
+    want = (f"{ledgers / 'jdoe.toml'}:{line}: unknown activity 'coaching'; it belongs to casc-butte, casc-monterey, "
+            "casc-rossier, which the member is not enrolled in\n")
     result = cep(ledgers, "status", "jdoe", "--year", "2025", "--format", "json")
-    assert result.exit_code == 0
-    assert "activity 'coaching' is not in cass-cep, so it counts for nothing" in result.stderr
-    assert "jdoe.toml:" in result.stderr
-    json.loads(result.stdout)  # stdout stays clean JSON
+    assert (result.exit_code, result.stdout, result.stderr) == (3, "", want)
+    assert f"{want.rstrip()} [unknown-activity]" in cep(ledgers, "check").stdout
     assert snapshot(ledgers) == before
 
 

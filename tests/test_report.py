@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from browser_helpers import INSTALL_HINT, find_chromium
 from cli_helpers import JDOE, MLEE, cep, make_ledgers
 
 
@@ -31,8 +32,8 @@ def test_markdown_report_has_every_part(ledgers, tmp_path):
     assert r.exit_code == 0, r.stderr
     text = out.read_text(encoding="utf-8")
     assert "Jane Doe (jdoe)" in text and "`cass-cep`" in text and "2025-09-01 to 2026-08-31" in text
-    assert "| 2025-11-12 | a00002 | live-webinar | webinar-1 | 4 | 3 | A4 live-webinar: at most 3 per webinar (clipped 1) |" in text
-    assert "| annual-credits | 30 | 29.5 | 0.5 | 2026-08-31 | no |" in text
+    assert "| 2025-11-12 | `a00002` | live-webinar | webinar-1 | 4 | 3 | A4 live-webinar: at most 3 per webinar (clipped 1) |" in text
+    assert "| CEP credits this year (annual-credits) | 30 | 29.5 | 0.5 | credits | 2026-08-31 | no |" in text
     assert hashlib.sha256(b"fall certificate").hexdigest() in text
     assert "Peer cohorts" in text and "theory of change" in text
 
@@ -56,11 +57,15 @@ def test_casc_report_and_bad_suffix(ledgers, tmp_path):
     assert r.exit_code == 2 and ".html or .md" in r.stderr
 
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+CHROMIUM = find_chromium()
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
 def test_the_html_renders_in_a_real_browser(ledgers, tmp_path):
+    if CHROMIUM is None:
+        message = f"Chromium is not installed, so the report was not rendered in a browser: {INSTALL_HINT}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     out = tmp_path / "r.html"
     assert cep(ledgers, "report", "jdoe", "--year", "2025", "-o", str(out)).exit_code == 0
     shot = tmp_path / "shot.png"
@@ -101,5 +106,5 @@ def test_build_report_takes_the_evidence_checks_it_is_given():
     (section,) = report.programs
     assert [r.counted for r in section.entries] == [3, 0, 0]  # a 4 h webinar counts 3; reflections 0
     text = render_markdown(report)
-    assert f"| 2025-10-01 |  | a.pdf | `{'ab' * 32}` | changed |" in text
+    assert f"| 2025-10-01 |  | a.pdf | `{'ab' * 32}` | changed since recorded |" in text
     assert "thinking it over" in text and "voided" not in text.split("## Reflections")[1]

@@ -29,10 +29,13 @@ def add_cmd(
                                           autocompletion=complete_member)] = None,
     activity: Annotated[OptStr, argument("ACTIVITY", "activity id (see `cep programs PROGRAM`; asked for on a "
                                                      "terminal)", autocompletion=complete_activity)] = None,
-    amount: Annotated[OptStr, argument("[AMOUNT]", "hours or credits; leave out for milestones and fixed "
-                                                   "credits")] = None,
-    when: Annotated[OptStr, option("--date", "-d", meta="DATE", help="YYYY-MM-DD, 'today', 'yesterday' or e.g. "
-                                                                    "'Oct 3 2025' (default: today)")] = None,
+    amount: Annotated[OptStr, argument("[AMOUNT]", "hours or credits, at most two decimals (1.5, 1.25), or for "
+                                                   "hours a duration: 1h30m, 90m or 1:30 (= 1.5); leave out "
+                                                   "for milestones and fixed credits")] = None,
+    when: Annotated[OptStr, option("--date", "-d", meta="DATE", help="YYYY-MM-DD (also 2025-10-3), 'today', "
+                                                                    "'yesterday' or e.g. 'Oct 3 2025'; never in "
+                                                                    "the future (default: today)")] = None,
+    date_format: annotated(options.DATE_FORMAT) = None,
     title: Annotated[OptStr, option("--title", "-t", meta="TEXT", help="what it was")] = None,
     item: Annotated[OptStr, option("--item", "-i", meta="ITEM",
                                    help="the event, webinar, guide or course a per-item cap applies to")] = None,
@@ -50,14 +53,20 @@ def add_cmd(
     On a terminal, what is left out (member, activity, amount, date) is asked for, with
     the choices; without a terminal nothing is asked.
 
+    An amount has at most two decimals (1.555 is refused: say 1.56); a duration that is
+    not a whole number of hundredths of an hour (1h20m) is rounded to two decimals and
+    the effect line says so. A date is never in the future; one with slashes or dots
+    (01/02/2026) is refused as ambiguous unless --date-format says how to read it.
+
     \b
     Example:
       cep add jdoe live-webinar 1.5 --item webinar-2025-11 --date 2025-11-12
+      cep add jdoe live-webinar 1h30m --date 12/11/2025 --date-format DMY
       cep add jdoe cep-course --course 4
       cep add mlee professional-learning 3.5 --cpsel 2A,5
     """
     given = dict(title=title, item=item, course=course, cpsel=cpsel or (), ratings=rating or (),
-                 evidence=evidence, notes=notes)
+                 evidence=evidence, notes=notes, date_format=date_format)
     if member_id is None or activity is None or (amount is None and _interactive()):
         if not _interactive():  # never prompt without a terminal: the usual usage error
             ctx.fail(f"Missing argument '{'MEMBER' if member_id is None else 'ACTIVITY'}'.")
@@ -98,19 +107,23 @@ def import_cmd(
     maps: Annotated[TextsOpt, option("--map", meta="COLUMN=FIELD",
                                      help="read COLUMN as FIELD (date, activity, amount, title, item, "
                                           "course, cpsel, evidence, notes); repeatable")] = None,
+    date_format: annotated(options.DATE_FORMAT) = None,
 ) -> None:
     """Add many entries from a CSV file: every row checked first, then all written at once or none.
 
     Rows already in the ledger (same date, activity, amount, title and item) are skipped
-    and reported. A bad row stops the import with its line number (exit 3).
+    and reported. A bad row stops the import with its line number (exit 3): among them a
+    date in the future, an amount with more than two decimals, and a date with slashes or
+    dots (01/02/2026) unless --date-format says how to read it.
 
     \b
     Example:
       cep import jdoe pd-2025.csv --map "Event Date=date" --map Credits=amount --dry-run
+      cep import jdoe export.csv --date-format DMY
     """
     from cepledger.cli.run.entries import run_import
 
-    call(ctx, run_import, member_id, csv_file, dry_run, maps or ())
+    call(ctx, run_import, member_id, csv_file, dry_run, maps or (), date_format=date_format)
 
 
 def reflect_cmd(

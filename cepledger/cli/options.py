@@ -66,11 +66,18 @@ FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv]", "output format", c
 STATUS_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md]",
                       "output format (md: Markdown to paste into an email or wiki)",
                       choices=("table", "json", "csv", "md"), default="table")
+SUMMARY_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md|ndjson]",
+                       "output format (md: Markdown; ndjson: one program object per line, for DuckDB and the like)",
+                       choices=("table", "json", "csv", "md", "ndjson"), default="table")
 PLAIN_FORMAT = Param("fmt", ("--format", "-f"), "[table|json]", "output format", choices=("table", "json"),
                      default="table")
 AS_OF = Param("as_of", ("--as-of",), "DATE",
               "count only entries dated on or before this day, and show what is left and overdue as of it")
 ACTIVITY = Param("activity", ("--activity", "-a"), "ACTIVITY", "only this activity", complete="activities")
+DATE_FORMAT = Param("date_format", ("--date-format",), "FORMAT",
+                    "how to read a date with slashes or dots such as 01/02/2026, which is otherwise refused as "
+                    "ambiguous: DMY (day first, 2026-02-01), MDY (month first, 2026-01-02), YMD, or a pattern "
+                    "such as %d/%m/%Y")
 
 # ------------------------------------------------------------------ the commands scripts call most
 
@@ -89,11 +96,12 @@ Example:
   cep status jdoe --year 2025 --format json
   cep status jdoe --check && echo "on track\"""", run="reports.run_status")
 
-SUMMARY = Command("summary", (YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
+SUMMARY = Command("summary", (YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, SUMMARY_FORMAT), """\
 One row per member and program: who is short, and by how much.
 
 \b
 Example:
-  cep summary --year 2025 --program cass-cep --format csv""", run="reports.run_summary", cached=True)
+  cep summary --year 2025 --program cass-cep --format csv
+  cep summary --format ndjson > roster.ndjson""", run="reports.run_summary", cached=True)
 
 SCRIPT_COMMANDS = {c.name: c for c in (LOG, STATUS, SUMMARY)}

@@ -7,7 +7,7 @@ the same ones the script-output parser reads; ``report`` is written out here.
 # No `from __future__ import annotations`: Typer reads these annotations at start-up.
 
 import importlib
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -34,22 +34,35 @@ status_cmd = _declared(options.STATUS)
 summary_cmd = _declared(options.SUMMARY)
 
 
+OPTIONAL_MEMBER = options.MEMBER._replace(required=False, metavar="[MEMBER]",
+                                      help="member id (leave it out with --all)")
+
+
 def report_cmd(
     ctx: typer.Context,
-    member_id: annotated(options.MEMBER),
-    output: Annotated[str, option("--output", "-o", meta="FILE", help="FILE.html (one self-contained page) or FILE.md")],
+    member_id: annotated(OPTIONAL_MEMBER) = None,
+    output: Annotated[Optional[str], option("--output", "-o", meta="FILE|DIR",
+                                            help="FILE.html (one self-contained page) or FILE.md; the folder with "
+                                                 "--all. Without it: Markdown on stdout")] = None,
     year: annotated(options.YEAR) = None,
     program_year: annotated(options.PROGRAM_YEAR) = None,
+    all_members: Annotated[bool, typer.Option("--all", help="Every member: an index and one page each, "
+                                                            "written into the folder -o DIR")] = False,
 ) -> None:
-    """An audit-ready annual report: entries, rules applied, evidence hashes, reflections.
+    """An audit-ready report: requirements by name, entries and totals, evidence and file
+    hashes, reflections, and an attestation to sign.
 
-    HTML is one file (inline CSS and chart, no network) that prints well; .md pastes
-    into a wiki.
+    Markdown goes to stdout unless -o names a file. HTML is one file (inline CSS and
+    charts, no network) that prints well. --all -o DIR writes a static folder: an index
+    of every member and program (sortable, filterable) and one page per member, to open
+    from disk or put on any web server.
 
     \b
-    Example:
+    Examples:
+      cep report jdoe --year 2025
       cep report jdoe --year 2025 -o jdoe-2025-26.html
+      cep report --all -o site/
     """
     from cepledger.cli.run.reports import run_report
 
-    call(ctx, run_report, member_id, year, output, program_year)
+    call(ctx, run_report, member_id, year, output, all_members, program_year)

@@ -22,7 +22,7 @@ from typing import Any
 from cepledger.cli import options
 from cepledger.cli.options import Command, Param
 
-SCRIPT_FORMATS = ("json", "csv")  # the formats the report cache may answer (a table depends on the terminal)
+SCRIPT_FORMATS = ("json", "csv", "ndjson")  # the formats the report cache may answer (a table depends on the terminal)
 
 
 class _Held(io.StringIO):

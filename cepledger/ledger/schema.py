@@ -13,10 +13,11 @@ import difflib
 import os
 import re
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Callable, NamedTuple
 
 from cepledger.ledger.parse import Layout
+from cepledger.model.amounts import plain
 from cepledger.model.errors import Problem
 from cepledger.model.ids import is_valid_member_id
 from cepledger.model.records import Entry, Enrolment, Member, Source
@@ -94,6 +95,10 @@ def _hours(_key: str, v: object) -> Decimal | Bad:
                                  "(to cancel an entry, void it with `cep void`).")
     if d > MAX_HOURS:
         return Bad("bad-amount", f"hours {v} is more than 1000 for one entry; check the number.")
+    exponent = d.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:  # RULES.md: at most two decimals, never rounded silently
+        return Bad("bad-amount", f"hours = {v} has {-exponent} decimal places; amounts take at most 2: "
+                                 f"write hours = {plain(d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}.")
     return d
 
 

@@ -1,11 +1,19 @@
-"""Read the dates people type on the command line.
+"""Read the dates people type on the command line (RULES.md, "Dates").
 
-``YYYY-MM-DD`` (also without zero padding, ``2025-10-3``), ``today``, ``yesterday`` and
-``tomorrow`` are read here directly; anything else (``Oct 3 2025``, ``3 October 2025``,
-``2025/10/03``, ``Oct 3`` = the latest Oct 3 up to today) goes to python-dateutil,
-imported only then because it is slow to load. Text that names no single day (``March
-2025``, ``monday``, ``3``) is refused rather than guessed.
-"today" is always a parameter: nothing here reads the clock.
+Accepted: ``YYYY-MM-DD`` (also without zero padding, ``2025-10-3``, or without dashes,
+``20251003``), a month name with a day and a year in any order (``3 Oct 2025``, ``Oct 3
+2025``, ``October 3, 2025``, ``3-oct-2025``; without a year, ``Oct 3`` is the latest Oct 3
+up to today), ``today`` and ``yesterday``. Text that names no single day (``March 2025``,
+``monday``, ``3``) is refused rather than guessed.
+
+A numeric date with slashes or dots (``01/02/2026``, ``1.2.2026``, ``2025/10/03``, also
+``01-02-2026``) is ambiguous: Alberta reads it day first (1 February), California month
+first (2 January). It is refused with the ISO spelling of both readings, unless a date
+format says which: ``DMY``, ``MDY`` or ``YMD`` (any of ``/``, ``.``, ``-`` between the
+numbers), or a ``strptime`` pattern such as ``%d/%m/%Y``.
+
+Entries are never dated in the future (``entry_date``): an activity is recorded once it
+has happened. "today" is always a parameter: nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -15,43 +23,144 @@ from datetime import date, datetime, timedelta
 
 from cepledger.model.errors import UsageError
 
+__all__ = ["parse_date", "entry_date", "check_date_format", "future_message", "ACCEPTED", "FORMS", "NAMED_FORMATS"]
+
+FORMS = ("YYYY-MM-DD (2025-10-03, also 2025-10-3 or 20251003), a month name (3 Oct 2025, Oct 3 2025, Oct 3), "
+         "'today' or 'yesterday'")
+ACCEPTED = (f"{FORMS}; a date with slashes or dots (03/10/2025) needs --date-format DMY, MDY or YMD "
+            "(or a pattern such as %d/%m/%Y)")
+NAMED_FORMATS = {"DMY": "day first", "MDY": "month first", "YMD": "year first"}
+
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
+_BASIC_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NUMERIC_RE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
+_RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}  # tomorrow: read, then refused for entries
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+           "october", "november", "december")
+_DAY_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
 
-def parse_date(text: str, today: date) -> date:
-    """The date ``text`` names, relative words counted from ``today``; ``UsageError`` if none."""
+def check_date_format(fmt: str | None) -> str | None:
+    """The date format as given (``DMY``, ``MDY``, ``YMD`` upper-cased), or ``UsageError``."""
+    if fmt is None:
+        return None
+    named = fmt.strip().upper()
+    if named in NAMED_FORMATS:
+        return named
+    has_month = any(d in fmt for d in ("%m", "%b", "%B"))
+    if "%d" in fmt and has_month and ("%Y" in fmt or "%y" in fmt):
+        try:
+            datetime(2025, 10, 3).strftime(fmt)
+        except ValueError:
+            pass
+        else:
+            return fmt
+    raise UsageError(f"bad --date-format '{fmt}': give DMY (day first), MDY (month first) or YMD, "
+                     "or a pattern with %d, %m and %Y such as %d/%m/%Y")
+
+
+def parse_date(text: str, today: date, date_format: str | None = None) -> date:
+    """The day ``text`` names (relative words counted from ``today``); ``UsageError`` if none.
+
+    ``date_format`` (see ``check_date_format``) says how a numeric date with slashes or
+    dots is read; without it such a date is refused as ambiguous.
+    """
+    fmt = check_date_format(date_format)
     raw = text.strip().lower()
     if raw in _RELATIVE:
         return today + timedelta(days=_RELATIVE[raw])
-    m = _ISO_RE.match(raw)
+    if fmt is not None and fmt not in NAMED_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            pass  # the usual forms still apply; a numeric one is refused below, naming the format
+    for regex in (_ISO_RE, _BASIC_RE):
+        m = regex.match(raw)
+        if m:
+            return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
+    m = _NUMERIC_RE.match(raw)
     if m:
-        try:
-            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            raise _bad(text) from None
+        return _numeric(text, int(m.group(1)), int(m.group(3)), int(m.group(4)),
+                        (len(m.group(1)), len(m.group(4))), fmt)
+    return _with_month_name(raw, text, today)
+
+
+def entry_date(text: str | None, today: date, date_format: str | None = None) -> date:
+    """The date of a new entry: ``parse_date`` (today when ``text`` is None), never after ``today``."""
+    day = today if text is None else parse_date(text, today, date_format)
+    if day > today:
+        raise UsageError(f"the date {day} is in the future; {future_message(today)}")
+    return day
+
+
+def future_message(today: date) -> str:
+    """The shared end of every future-date message (``add``, ``import``, ``check``)."""
+    return f"an activity is recorded once it has happened (today is {today})"
+
+
+def _day(year: int, month: int, day: int, text: str) -> date:
     try:
-        from dateutil import parser
+        return date(year, month, day)
+    except ValueError:
+        raise _bad(text, "there is no such day") from None
 
-        # Parse twice with different defaults: a part that changes was not in the text.
-        a = parser.parse(raw, default=datetime(2000, 1, 1))
-        b = parser.parse(raw, default=datetime(2004, 6, 15))
-    except (ValueError, OverflowError, TypeError):
-        raise _bad(text) from None
-    if (a.month, a.day) != (b.month, b.day):
+
+def _maybe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _numeric(text: str, a: int, b: int, c: int, widths: tuple[int, int], fmt: str | None) -> date:
+    """``a/b/c``: read by the named format, else refused with the ISO spelling of each reading."""
+    if widths[0] == 4:  # 2025/10/03: year first
+        if fmt == "YMD":
+            return _day(a, b, c, text)
+        reading = _maybe(a, b, c)
+        shown = f"year first it is {reading}" if reading else "it is no day read year first"
+        raise UsageError(f"ambiguous date '{text}': {shown}; say so with --date-format YMD, or use {FORMS}")
+    if widths[1] != 4:
+        raise _bad(text, "write the year with four digits")
+    if fmt == "DMY":
+        return _day(c, b, a, text)
+    if fmt == "MDY":
+        return _day(c, a, b, text)
+    dmy, mdy = _maybe(c, b, a), _maybe(c, a, b)
+    why = (f"does not match --date-format {fmt}; " if fmt else "")
+    raise UsageError(f"ambiguous date '{text}': {why}day first (DMY, as in Alberta) it is {dmy or 'no day'}, "
+                     f"month first (MDY, as in California) {mdy or 'no day'}; say which with --date-format DMY "
+                     f"or MDY, or use {FORMS}")
+
+
+def _with_month_name(raw: str, text: str, today: date) -> date:
+    """``3 Oct 2025``, ``Oct 3 2025``, ``October 3, 2025``, ``Oct 3``: one month name, a day, a year or none."""
+    tokens = [t for t in re.split(r"[\s,./-]+", raw) if t and t != "of"]  # "3rd of October 2025"
+    month = day = year = None
+    for token in tokens:
+        m = _DAY_RE.match(token)
+        if token.isalpha() and len(token) >= 3 and month is None:
+            month = next((n for n, name in enumerate(_MONTHS, 1)
+                          if name.startswith(token) or (token == "sept" and n == 9)), None)
+            if month is None:
+                raise _bad(text)
+        elif m and day is None:
+            day = int(m.group(1))
+        elif token.isdigit() and len(token) == 4 and year is None:
+            year = int(token)
+        else:
+            raise _bad(text)
+    if month is None or day is None:
         raise _bad(text)  # "March 2025", "monday", "3": not one calendar day
-    if a.year == b.year:
-        return a.date()
+    if year is not None:
+        return _day(year, month, day, text)
     # No year given ("Oct 3"): the latest such day that is not after today.
-    for year in (today.year, today.year - 1):
-        try:
-            d = date(year, a.month, a.day)
-        except ValueError:
-            continue
-        if d <= today:
+    for y in (today.year, today.year - 1, today.year - 2, today.year - 3, today.year - 4):
+        d = _maybe(y, month, day)
+        if d is not None and d <= today:
             return d
-    raise _bad(text)
+    raise _bad(text, "there is no such day")
 
 
-def _bad(text: str) -> UsageError:
-    return UsageError(f"bad date '{text}': use YYYY-MM-DD, 'today' or 'yesterday'")
+def _bad(text: str, why: str | None = None) -> UsageError:
+    return UsageError(f"bad date '{text}': {why + '; ' if why else ''}use {ACCEPTED}")

@@ -45,6 +45,12 @@ def write_json(obj: Any, out: TextIO) -> None:
     out.write("\n")
 
 
+def write_json_line(obj: Any, out: TextIO) -> None:
+    """``obj`` as one line of compact JSON (NDJSON / JSON Lines), UTF-8 kept as is."""
+    out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")))
+    out.write("\n")
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], out: TextIO) -> None:
     """A header line, then one line per row; cells as ``_cell`` writes them, LF line ends."""
     import csv  # only for --format csv

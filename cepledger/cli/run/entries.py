@@ -23,18 +23,19 @@ from cepledger.render import plain as render
 def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when: str | None = None,
             title: str | None = None, item: str | None = None, course: str | None = None,
             cpsel: Sequence[str] = (), ratings: Sequence[str] = (), evidence: str | None = None,
-            notes: str | None = None) -> int:
-    """Append one entry and print its effect."""
-    path, member = load_member(env, member_id)
+            notes: str | None = None, date_format: str | None = None) -> int:
+    """Append one entry and print its effect (and how a duration was rounded, if it was)."""
+    path, member = load_member(env, member_id, warn=False)
+    rounded: list[str] = []
     fields = entry_fields.build_entry(
         member, member_programs(env, member), activity, amount, today=env.today, ledgers=env.ledgers,
         registry=env.registry(), when=when, title=title, item=item, course=course, cpsel=cpsel, ratings=ratings,
-        evidence=evidence, notes=notes)
-    return _append_and_describe(env, path, fields)
+        evidence=evidence, notes=notes, date_format=date_format, notes_out=rounded)
+    return _append_and_describe(env, path, fields, rounded)
 
 
-def _append_and_describe(env: Env, path, fields: dict) -> int:
-    """Append one entry (checked again under the lock) and print its effect."""
+def _append_and_describe(env: Env, path, fields: dict, notes: Sequence[str] = ()) -> int:
+    """Append one entry (checked again under the lock) and print its effect, then ``notes``."""
     from cepledger.ledger import load as ledger_load
     from cepledger.ledger import write as ledger_write
 
@@ -42,6 +43,8 @@ def _append_and_describe(env: Env, path, fields: dict) -> int:
     fresh = ledger_load.load_member(path)
     for line in effect_lines(fresh, member_programs(env, fresh), entry):
         env.out.write(line + "\n")
+    for note in notes:
+        env.out.write(f"  note: {note}\n")
     return 0
 
 
@@ -60,7 +63,7 @@ def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
     from cepledger.ledger import load as ledger_load
     from cepledger.ledger import write as ledger_write
 
-    path, member = load_member(env, member_id)
+    path, member = load_member(env, member_id, validate=False)  # voiding mends a ledger
     if not reason.strip():
         raise UsageError("--reason is empty; say why the entry no longer counts, e.g. --reason 'logged twice'")
     entry = member.entry(entry_id)
@@ -76,8 +79,14 @@ def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
     return 0
 
 
-def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, maps: Sequence[str] = ()) -> int:
-    """All rows or none: any bad row stops the import (exit 3) and nothing is written."""
+def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, maps: Sequence[str] = (),
+               date_format: str | None = None) -> int:
+    """All rows or none: any bad row stops the import (exit 3) and nothing is written.
+
+    ``date_format`` (``DMY``, ``MDY``, ``YMD`` or a pattern such as ``%d/%m/%Y``) says how
+    the date column's numeric dates with slashes or dots are read; without it they are refused."""
+    from cepledger.model.dates import check_date_format
+
     from pathlib import Path
 
     from cepledger.ledger import write as ledger_write
@@ -86,13 +95,17 @@ def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, m
     from cepledger.render.progress import Progress
 
     mapping = parse_maps(maps)
-    path, member = load_member(env, member_id)
+    date_format = check_date_format(date_format)  # a bad format is a usage error before any row is read
+    path, member = load_member(env, member_id, warn=False)
     programs = member_programs(env, member)
     text = read_csv_text(Path(csv_path))
 
+    rounded: list[str] = []  # durations such as 1h20m, rounded to two decimals
+
     def build(activity, amount, **options):
         return entry_fields.build_entry(member, programs, activity, amount, today=env.today, ledgers=env.ledgers,
-                                        registry=env.registry(), **options)
+                                        registry=env.registry(), date_format=date_format, notes_out=rounded,
+                                        **options)
 
     with Progress(env.err, max(0, text.count("\n") - 1), "checking rows") as bar:
         plan = plan_import(member, text, csv_path, mapping, build, tick=bar.tick)
@@ -116,6 +129,8 @@ def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, m
     new = [fields for _, fields in plan.new]
     written = ledger_write.append_entries(path, new, validate=_revalidator(env, new))
     env.out.write(f"imported {len(written)} entries into {path}, {len(plan.skipped)} skipped as duplicates\n")
+    for note in rounded:
+        env.out.write(f"  note: {note}\n")
     return 0
 
 
@@ -127,7 +142,7 @@ def run_reflect(env: Env, member_id: str, answers: Sequence[str] = (), *, ask=No
     """
     from cepledger.model.reflection import ACTIVITY, QUESTIONS, TITLE, reflection_notes
 
-    path, member = load_member(env, member_id)
+    path, member = load_member(env, member_id, warn=False)
     programs = member_programs(env, member)
     if answers and len(answers) != len(QUESTIONS):
         raise UsageError(f"give all {len(QUESTIONS)} answers (--answer once per question, in order), "

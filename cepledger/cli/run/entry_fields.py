@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Sequence
 
 from cepledger.cli.suggest import choices_hint
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Member
-
-MAX_AMOUNT = Decimal(1000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +43,23 @@ def targets(programs: Sequence, activity: str, registry=None) -> list[Target]:
     return found
 
 
-def parse_amount(text: str) -> Decimal:
-    """An amount typed on the command line: a finite, non-negative number up to 1000."""
-    try:
-        value = Decimal(text.strip())
-    except (InvalidOperation, ValueError):
-        raise UsageError(f"bad amount '{text}': give a number of hours or credits, like 3 or 1.5") from None
-    if not value.is_finite():
-        raise UsageError(f"bad amount '{text}': give an ordinary number, like 3 or 1.5")
-    if value < 0:
-        raise UsageError(f"the amount {text} is negative; to cancel an entry, void it with `cep void`")
-    if value > MAX_AMOUNT:
-        raise UsageError(f"the amount {text} is more than 1000 for one entry (a typo?); split it or check the number")
-    return value
-
-
 def build_entry(member: Member, programs: Sequence, activity: str, amount: str | None, *, today: date,
                 ledgers: Path, registry=None, when: str | None = None, title: str | None = None, item: str | None = None,
                 course: str | None = None, cpsel: Sequence[str] = (), ratings: Sequence[str] = (),
-                evidence: str | None = None, notes: str | None = None) -> dict[str, Any]:
-    """Validate everything ``cep add`` was given; return the new entry's TOML keys."""
-    from cepledger.model.dates import parse_date
+                evidence: str | None = None, notes: str | None = None, date_format: str | None = None,
+                notes_out: list[str] | None = None) -> dict[str, Any]:
+    """Validate everything ``cep add`` was given; return the new entry's TOML keys.
+
+    ``date_format`` says how a numeric date with slashes or dots is read (``model.dates``);
+    a duration rounded to two decimals is said in ``notes_out``, for the effect line.
+    """
+    from cepledger.model.dates import entry_date
 
     found = targets(programs, activity, registry)
-    day = parse_date(when, today) if when else today
+    day = entry_date(when, today, date_format)  # never in the future
     _check_in_program(member, found, day)
     fields: dict[str, Any] = {"date": day, "activity": activity}
-    fields.update(_amount_field(member, found, activity, amount))
+    fields.update(_amount_field(member, found, activity, amount, notes_out))
     for key, value in (("title", title), ("item", item), ("notes", notes)):
         if value is not None:
             if not value.strip():
@@ -105,13 +92,19 @@ def _check_in_program(member: Member, found: list[Target], day: date) -> None:
                      "check --date, or enrol the member with `cep member enrol`")
 
 
-def _amount_field(member: Member, found: list[Target], activity: str, amount: str | None) -> dict[str, Any]:
+def _amount_field(member: Member, found: list[Target], activity: str, amount: str | None,
+                  notes_out: list[str] | None = None) -> dict[str, Any]:
+    from cepledger.model.amounts import parse_amount as read
+
     kinds = {t.activity.amount for t in found}
     if amount is None:
         if "hours" in kinds or any("hours" in t.activity.requires for t in found):
             raise UsageError(f"{activity} is counted in hours: give them, e.g. `cep add {member.id} {activity} 1.5`")
         return {}
-    value = parse_amount(amount)
+    parsed = read(amount, durations=kinds <= {"hours"})  # a duration only for an activity counted in hours
+    value = parsed.value
+    if parsed.note and notes_out is not None:
+        notes_out.append(parsed.note)
     if "none" in kinds:
         raise UsageError(f"{activity} is a milestone and takes no amount; drop '{amount}'")
     if value == 0 and "hours" in kinds:

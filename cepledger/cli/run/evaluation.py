@@ -12,24 +12,44 @@ from cepledger.model.results import ProgramResult
 from cepledger.render import plain as render
 
 
-def load_member(env: Env, member_id: str) -> tuple[Path, Member]:
-    """The member's ledger path and parsed ledger (UsageError naming the known members)."""
+def load_member(env: Env, member_id: str, *, validate: bool = True, warn: bool = True) -> tuple[Path, Member]:
+    """The member's ledger path and parsed ledger (UsageError naming the known members),
+    held to ``check``'s verdict (``checked``) unless ``validate`` is False (``void`` and
+    ``member enrol``, the commands that mend a ledger, and ``verify``); ``warn=False``
+    (the commands that write) keeps check's warnings to ``check`` and the reports."""
     from cepledger.ledger import files as ledger_files
     from cepledger.ledger import load as ledger_load
 
     path = ledger_files.ledger_path(env.ledgers, member_id)
-    return path, ledger_load.load_member(path)
+    member = ledger_load.load_member(path)
+    return path, checked(env, member, warn=warn) if validate else member
 
 
-def load_all_members(env: Env) -> tuple[list[Member], list[Problem]]:
-    """Every ledger in the folder that loads, and the problems of those that do not."""
+def checked(env: Env, member: Member, *, warn: bool = True) -> Member:
+    """``member`` if ``cep check`` finds no error in it, its warnings printed on stderr as
+    ``check`` prints them; else ``DataError`` with check's own ``path:line: message`` (exit 3).
+    The one call by which every report agrees with ``check`` (SPEC.md, "Exit codes")."""
+    from cepledger.check import verdict
+
+    for p in verdict(member, env.registry(), env.today):
+        if warn:
+            env.err.write(render.problem_line(p) + "\n")
+    return member
+
+
+def load_all_members(env: Env, *, validate: bool = False) -> tuple[list[Member], list[Problem]]:
+    """Every ledger in the folder that loads, and the problems of those that do not.
+
+    ``validate=True`` (a report across members) holds each to ``check``'s verdict too
+    (``checked``): one with an error is left out and its problems returned."""
     from cepledger.ledger import files as ledger_files
     from cepledger.ledger import load as ledger_load
 
     members, problems = [], []
     for path in ledger_files.member_files(env.ledgers):
         try:
-            members.append(ledger_load.load_member(path))
+            member = ledger_load.load_member(path)
+            members.append(checked(env, member) if validate else member)
         except DataError as exc:
             problems.extend(exc.problems)
     return members, problems
@@ -95,7 +115,6 @@ def evaluate(env: Env, member: Member, year: int | None, *, program: str | None 
     programs = member_programs(env, member)
     if one_member:
         check_program_year(programs, member, year, program_year)
-    warn_uncounted(env, member, programs)
     for prog in programs:
         if program is not None and prog.id != program:
             continue
@@ -105,20 +124,6 @@ def evaluate(env: Env, member: Member, year: int | None, *, program: str | None 
         if period is not None:
             results.append(evaluate_program(member, prog, period, as_of=as_of))
     return results
-
-
-def warn_uncounted(env: Env, member: Member, programs: list) -> None:
-    """Say on stderr (without failing) which entries no enrolled program defines: they count for nothing."""
-    known = {a for prog in programs for a in prog.activities}
-    if member.activities_used() <= known:  # the usual case, answered without a pass over every entry
-        return
-    stray = [e for e in member.entries if e.activity not in known and not e.is_void]
-    for e in stray[:3]:
-        env.err.write(f"warning: {e.source.path}:{e.source.line}: activity '{e.activity}' is not in "
-                      f"{', '.join(p.id for p in programs) or 'any program of the member'}, so it counts for "
-                      "nothing; fix it or run `cep check`\n")
-    if len(stray) > 3:
-        env.err.write(f"warning: {len(stray) - 3} more such entries; run `cep check` to list them\n")
 
 
 def check_program_filter(env: Env, member: Member | None, program: str | None) -> None:

@@ -6,6 +6,7 @@ from cepledger.model.errors import UsageError
 
 FORMATS = ("table", "json", "csv")
 STATUS_FORMATS = (*FORMATS, "md")  # status and summary
+SUMMARY_FORMATS = (*STATUS_FORMATS, "ndjson")  # summary: one program object per line too
 PLAIN_FORMATS = ("table", "json")  # explain, plan, verify
 
 

@@ -17,19 +17,21 @@ def run_add_interactive(env: Env, member_id: str | None, activity: str | None, a
     """Ask for the missing arguments, then ``run_add`` with them."""
     from cepledger.cli.run.entries import run_add
 
-    member_id, activity, amount, when = fill_add_arguments(env, member_id, activity, amount, when, ask, say)
+    member_id, activity, amount, when = fill_add_arguments(env, member_id, activity, amount, when, ask, say,
+                                                           date_format=options.get("date_format"))
     if options.get("course") is None:
         options["course"] = _ask_course(env, member_id, activity, ask, say)
     return run_add(env, member_id, activity, amount, when=when, **options)
 
 
 def fill_add_arguments(env: Env, member_id: str | None, activity: str | None, amount: str | None,
-                       when: str | None, ask, say) -> tuple[str, str, str | None, str | None]:
+                       when: str | None, ask, say, date_format: str | None = None
+                       ) -> tuple[str, str, str | None, str | None]:
     """Ask for what ``cep add`` was not given: member, activity (with its caps), amount, date."""
     asked = member_id is None or activity is None
     if member_id is None:
         member_id = _ask_member(env, ask, say)
-    _, member = load_member(env, member_id)
+    _, member = load_member(env, member_id, warn=False)
     programs = member_programs(env, member)
     known: dict[str, object] = {}
     for prog in programs:
@@ -43,7 +45,8 @@ def fill_add_arguments(env: Env, member_id: str | None, activity: str | None, am
         unit = "credits" if programs and programs[0].unit == "credits" else "hours"
         amount = _ask_until_valid(unit, None, _check_amount, ask, say)
     if when is None and asked:  # the date is asked with the rest, never alone
-        when = _ask_until_valid("date", env.today.isoformat(), lambda text: _check_date(text, env), ask, say)
+        when = _ask_until_valid("date", env.today.isoformat(), lambda text: _check_date(text, env, date_format),
+                                ask, say)
     return member_id, activity, amount, when
 
 
@@ -87,20 +90,20 @@ def _ask_until_valid(prompt: str, default: str | None, check, ask, say) -> str:
 
 
 def _check_amount(text: str) -> None:
-    from cepledger.cli.run.entry_fields import parse_amount
+    from cepledger.model.amounts import parse_amount
 
     parse_amount(text)
 
 
-def _check_date(text: str, env: Env) -> None:
-    from cepledger.model.dates import parse_date
+def _check_date(text: str, env: Env, date_format: str | None = None) -> None:
+    from cepledger.model.dates import entry_date
 
-    parse_date(text, env.today)
+    entry_date(text, env.today, date_format)  # never in the future
 
 
 def _ask_course(env: Env, member_id: str, activity: str, ask, say) -> str | None:
     """An activity with a course catalogue (``cep-course``) needs a course: list them and ask."""
-    _, member = load_member(env, member_id)
+    _, member = load_member(env, member_id, validate=False)  # validated by fill_add_arguments
     for prog in member_programs(env, member):
         a = prog.activities.get(activity)
         if a is not None and a.catalogue and "course" in a.requires:

@@ -65,7 +65,7 @@ def run_member_enrol(env: Env, member_id: str, program: str, since: str, employe
     from cepledger.ledger import write as ledger_write
     from cepledger.model.dates import parse_date
 
-    path, member = load_member(env, member_id)
+    path, member = load_member(env, member_id, validate=False)  # enrolling may mend it
     prog = env.registry().get(program)
     if member.enrolment(prog.id) is not None:
         raise UsageError(f"{member.id} is already enrolled in {prog.id} (since {member.enrolment(prog.id).since})")

@@ -17,7 +17,7 @@ def run_check(env: Env, strict: bool = False, fmt: str = "table") -> int:
     check_format(fmt)
     registry = load_registry([env.ledgers / "programs"], strict=False)
     with Progress(env.err, len(ledger_files.member_files(env.ledgers)), "checking") as bar:
-        problems = check_ledgers(env.ledgers, registry, progress=lambda _path: bar.tick())
+        problems = check_ledgers(env.ledgers, registry, today=env.today, progress=lambda _path: bar.tick())
     problems.sort(key=lambda p: (p.path, p.line))
     n_files = (len(ledger_files.member_files(env.ledgers)) + len(list(PACKAGE_PROGRAMS.glob("*.toml")))
                + (len(list((env.ledgers / "programs").glob("*.toml"))) if (env.ledgers / "programs").is_dir() else 0))

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from cepledger.cli.env import Env
-from cepledger.cli.run.evaluation import (check_program_filter, evaluate, load_member, member_programs,
+from cepledger.cli.run.evaluation import (check_program_filter, checked, evaluate, load_member, member_programs,
                                           parse_program_year_option, parse_year_option, report_problems)
-from cepledger.cli.run.formats import STATUS_FORMATS, check_format
+from cepledger.cli.run.formats import STATUS_FORMATS, SUMMARY_FORMATS, check_format
 from cepledger.cli.suggest import choices_hint
 from cepledger.model.errors import DataError, Problem, UsageError
 from cepledger.model.records import Member
@@ -160,7 +160,7 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
     from cepledger.ledger import files as ledger_files
     from cepledger.model.dates import parse_date
 
-    check_format(fmt, STATUS_FORMATS)
+    check_format(fmt, SUMMARY_FORMATS)
     year_n = parse_year_option(year)
     program_year_n = parse_program_year_option(program_year)
     if year_n is not None and program_year_n is not None:
@@ -169,7 +169,7 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
     check_program_filter(env, None, program)
     paths = ledger_files.member_files(env.ledgers)
     view = dict(year=year_n, program=program, as_of=as_of_d, program_year=program_year_n)
-    if fmt in ("json", "csv"):
+    if fmt in ("json", "csv", "ndjson"):
         return _summary_for_scripts(env, paths, view, check, fmt)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
@@ -191,18 +191,25 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
 
 
 def _summary_for_scripts(env: Env, paths: list[Path], view: dict, check: bool, fmt: str) -> int:
-    """``summary --format json|csv``: each member's rows rendered as soon as it is evaluated,
-    so a large organisation never holds every ledger in memory at once."""
+    """``summary --format json|csv|ndjson``: each member's rows rendered as soon as it is
+    evaluated, so a large organisation never holds every ledger in memory at once (ndjson
+    lines are written at once: one program object with ``member`` per line)."""
+    from cepledger.render.json_csv import write_json_line
+
     items: list[tuple[bool, Any]] = []
     problems: list[Problem] = []
     for member, results, probs in _evaluate_each(env, paths, view):
         problems.extend(probs)
         for pr in results:
+            if fmt == "ndjson":
+                write_json_line(render.program_json(pr, member=member.id), env.out)
+                items.append((pr.met, None))
+                continue
             items.append((pr.met, render.program_json(pr, member=member.id) if fmt == "json"
                           else render.requirement_rows(member.id, pr)))
     if fmt == "json":
         render.write_json([obj for _, obj in items], env.out)
-    else:
+    elif fmt == "csv":
         render.write_csv(render.STATUS_CSV_HEADER, [row for _, rows in items for row in rows], env.out)
     short = check and not all(met for met, _ in items)
     return report_problems(env, problems, 1 if short else 0)
@@ -215,7 +222,7 @@ def _evaluate_each(env: Env, paths: list[Path], view: dict):
 
     for path in track(paths, env.progress, "summary"):
         try:
-            member = ledger_load.load_member(path)
+            member = checked(env, ledger_load.load_member(path))
             results = evaluate(env, member, view["year"], program=view["program"], as_of=view["as_of"],
                                program_year=view["program_year"], one_member=False)
         except DataError as exc:
@@ -227,52 +234,9 @@ def _evaluate_each(env: Env, paths: list[Path], view: dict):
 # ------------------------------------------------------------------ report
 
 
-def run_report(env: Env, member_id: str, year: str | None, output: str, program_year: str | None = None) -> int:
-    """Write the audit-ready annual report to ``output`` (.html or .md), replacing it atomically."""
-    from cepledger.calc.report import build_report
-    from cepledger.ledger.evidence import verify_member
-    from cepledger.render.report import render_html, render_markdown
+def run_report(env: Env, member_id: str | None, year: str | None = None, output: str | None = None,
+               all_members: bool = False, program_year: str | None = None) -> int:
+    """``cep report`` (the work is in ``run/report.py``)."""
+    from cepledger.cli.run.report import run_report as run
 
-    target = Path(output)
-    suffix = target.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise UsageError(f"cannot tell the format of '{output}': name the file .html or .md")
-    _, member = load_member(env, member_id)
-    programs = member_programs(env, member)
-    if not programs:
-        raise UsageError(f"{member.id} is in no program; enrol them with `cep member enrol`")
-    from cepledger.calc.views import check_program_year
-
-    year_n = parse_year_option(year)
-    program_year_n = parse_program_year_option(program_year)
-    check_program_year(programs, member, year_n, program_year_n)
-    report = build_report(member, programs, year_n, verify_member(member, env.ledgers), env.today,
-                          program_year=program_year_n)
-    text = render_markdown(report) if suffix in (".md", ".markdown") else render_html(report)
-    _write_shared_file(target, text)
-    env.out.write(f"wrote {target}: {member.id} {report.year_label}, {len(report.evidence)} evidence files, "
-                  f"{len(report.reflections)} reflections\n")
-    return 0
-
-
-def _write_shared_file(target: Path, text: str) -> None:
-    """Replace ``target`` atomically with ``text``, as an ordinary file to share (umask applied)."""
-    import os
-    import tempfile
-
-    from cepledger.model.errors import WriteError
-
-    folder = target.parent if str(target.parent) else Path(".")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".cep-report-", dir=folder)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # an ordinary file to share, not mkstemp's private 0600
-        os.replace(tmp, target)
-    except OSError as exc:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-        raise WriteError(f"cannot write {target}: {exc.strerror}; check the folder exists and is writable") from None
+    return run(env, member_id, year, output, all_members, program_year)
