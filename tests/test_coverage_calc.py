@@ -53,6 +53,23 @@ kind = "distinct"
 field = "item"
 min = 2
 activities = ["open"]
+
+[[requirements]]
+id = "topics-ever"
+kind = "distinct"
+field = "item"
+min = 1
+scope = "enrolment"
+activities = ["open"]
+
+[[requirements]]
+id = "topics-window"
+kind = "distinct"
+field = "item"
+min = 1
+scope = "window"
+window_years = 5
+activities = ["open"]
 """
 
 
@@ -196,3 +213,20 @@ def test_weeks_remaining_once_the_due_date_has_passed() -> None:
 
     assert weeks_remaining(date(2026, 3, 4), date(2026, 3, 1)) == 0
     assert weeks_remaining(date(2026, 3, 4), date(2026, 3, 8)) == 1  # Wednesday to Sunday: one week
+
+
+def test_the_report_lists_every_candidate_of_a_distinct_count_and_why(reg) -> None:
+    from cepledger.calc.report import course_sections, periods_shown, program_year_periods
+
+    prog = reg.programs["cov"]
+    m = cov_member(e("2025-10-01", "open", "1", item="a"), e("2025-10-02", "open", "1"),
+                   e("2027-01-01", "open", "1", item="b"))
+    pr = status(m, "cov", 2025, reg=reg)
+    sections = {s.requirement.id: s for s in course_sections(m, prog, pr)}
+    assert [r.reason for r in sections["topics-ever"].rows] == [
+        "counts", "no known item", "outside the window 2025-09-01 to 2026-08-31"]
+    window = sections["topics-window"]
+    assert (window.start, window.end) == (date(2025, 9, 1), date(2030, 8, 31))
+    assert [r.reason for r in window.rows] == ["counts", "no known item", "after the period shown"]
+    assert program_year_periods(prog, m) == [] and program_year_periods(reg.programs["cass-cep"], m) == []
+    assert periods_shown(reg.programs["cass-cep"], m, 2025, date(2026, 3, 1)) == []
