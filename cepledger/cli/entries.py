@@ -9,10 +9,12 @@ import typer
 
 from cepledger.cli import options
 from cepledger.cli.exit_codes import call
-from cepledger.cli.typer_params import annotated, argument, complete_activity, complete_member, option
+from cepledger.cli.typer_params import (annotated, argument, complete_activity, complete_counting_entry,
+                                        complete_member, option)
 
 OptStr = Optional[str]
 TextsOpt = Optional[list[str]]
+ENTRY_HELP = "the entry's id (see `cep log MEMBER`), or L17: the line of its [[entries]] header"
 
 
 def _interactive() -> bool:
@@ -44,6 +46,8 @@ def add_cmd(
     evidence: Annotated[OptStr, option("--evidence", "-e", meta="PATH", help="certificate or report (its SHA-256 "
                                                                             "is recorded if the file exists)")] = None,
     notes: Annotated[OptStr, option("--notes", "-n", meta="TEXT", help="free text")] = None,
+    with_: Annotated[OptStr, option("--with", "-w", meta="NAME",
+                                    help="who it was with, e.g. the coach (shown in coaching logs)")] = None,
 ) -> None:
     """Append one entry; print its id, what counted, what capped it, and the year's standing.
 
@@ -55,9 +59,12 @@ def add_cmd(
       cep add jdoe live-webinar 1.5 --item webinar-2025-11 --date 2025-11-12
       cep add jdoe cep-course --course 4
       cep add mlee professional-learning 3.5 --cpsel 2A,5
+      cep add mlee coaching 1 --with "Dr. Ana Ruiz"
     """
     given = dict(title=title, item=item, course=course, cpsel=cpsel or (), ratings=rating or (),
                  evidence=evidence, notes=notes)
+    if with_ is not None:
+        given["with_"] = with_
     if member_id is None or activity is None or (amount is None and _interactive()):
         if not _interactive():  # never prompt without a terminal: the usual usage error
             ctx.fail(f"Missing argument '{'MEMBER' if member_id is None else 'ACTIVITY'}'.")
@@ -76,14 +83,18 @@ def add_cmd(
 def void_cmd(
     ctx: typer.Context,
     member_id: annotated(options.MEMBER),
-    entry_id: Annotated[str, argument("ENTRY-ID", "the entry's id (see `cep log MEMBER`)")],
+    entry_id: Annotated[str, argument("ENTRY-ID", ENTRY_HELP, autocompletion=complete_counting_entry)],
     reason: Annotated[str, option("--reason", "-r", meta="TEXT", help="why it no longer counts")],
 ) -> None:
     """Mark an entry void: it stays in the file and counts for nothing.
 
+    A hand-written entry without an id is named by the line of its [[entries]] header
+    (L17); it gets an id in place, and nothing else in the file changes.
+
     \b
     Example:
       cep void jdoe 7f3a2c --reason "logged twice"
+      cep void jdoe L17 --reason "wrong member"
     """
     from cepledger.cli.run.entries import run_void
 
@@ -143,3 +154,52 @@ def reflect_cmd(
         return typer.prompt(question)
 
     call(ctx, run_reflect, member_id, answers or (), ask=ask, when=when, activity=activity, hours=hours)
+
+
+def amend_cmd(
+    ctx: typer.Context,
+    member_id: annotated(options.MEMBER),
+    entry_id: Annotated[str, argument("ENTRY-ID", ENTRY_HELP, autocompletion=complete_counting_entry)],
+    amount: Annotated[OptStr, argument("[AMOUNT]", "the corrected hours or credits")] = None,
+    when: Annotated[OptStr, option("--date", "-d", meta="DATE", help="the corrected date")] = None,
+    title: Annotated[OptStr, option("--title", "-t", meta="TEXT", help="the corrected title")] = None,
+    item: Annotated[OptStr, option("--item", "-i", meta="ITEM", help="the corrected item")] = None,
+    course: Annotated[OptStr, option("--course", meta="COURSE", help="the corrected course")] = None,
+    cpsel: Annotated[TextsOpt, option("--cpsel", meta="TAGS", help="the corrected CPSEL tags, e.g. 2A,5")] = None,
+    rating: Annotated[TextsOpt, option("--rating", meta="S=LEVEL", help="the corrected ratings")] = None,
+    evidence: Annotated[OptStr, option("--evidence", "-e", meta="PATH", help="the corrected evidence")] = None,
+    notes: Annotated[OptStr, option("--notes", "-n", meta="TEXT", help="the corrected notes")] = None,
+    with_: Annotated[OptStr, option("--with", "-w", meta="NAME", help="the corrected coach or partner")] = None,
+) -> None:
+    """Correct an entry: the old one is voided ("amended by NEW-ID") and a corrected copy
+    with replaces = "OLD-ID" is appended; prints what each counted.
+
+    What is not given is copied from the old entry. `cep undo MEMBER` takes it back.
+
+    \b
+    Example:
+      cep amend jdoe 7f3a2c 10 --date 2025-10-04
+      cep amend jdoe L17 --title "Fall Conference 2025 (day 1)"
+    """
+    from cepledger.cli.run.amend import run_amend
+
+    call(ctx, run_amend, member_id, entry_id, amount, when=when, title=title, item=item, course=course,
+         cpsel=cpsel or (), ratings=rating or (), evidence=evidence, notes=notes, with_=with_)
+
+
+def undo_cmd(
+    ctx: typer.Context,
+    member_id: annotated(options.MEMBER),
+) -> None:
+    """Take back the last add, amend, void, import or member enrol on a member's ledger.
+
+    Only while the file still holds exactly what that command left: after a hand edit
+    it refuses (exit 2) and changes nothing. Run it again to walk back further.
+
+    \b
+    Example:
+      cep undo jdoe
+    """
+    from cepledger.cli.run.undo import run_undo
+
+    call(ctx, run_undo, member_id)
