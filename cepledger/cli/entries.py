@@ -104,23 +104,49 @@ def void_cmd(
 def import_cmd(
     ctx: typer.Context,
     member_id: annotated(options.MEMBER),
-    csv_file: Annotated[str, argument("FILE.csv", "spreadsheet export with a header row")],
+    csv_file: Annotated[str, argument("FILE", "a spreadsheet export (.csv, with a header row) or a calendar "
+                                              "export (.ics)")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check and show what would be added; write nothing")] = False,
     maps: Annotated[TextsOpt, option("--map", meta="COLUMN=FIELD",
-                                     help="read COLUMN as FIELD (date, activity, amount, title, item, "
+                                     help="CSV: read COLUMN as FIELD (date, activity, amount, title, item, "
                                           "course, cpsel, evidence, notes); repeatable")] = None,
+    activity: Annotated[OptStr, option("--activity", "-a", meta="ACTIVITY",
+                                       help=".ics: the activity every event becomes",
+                                       autocompletion=complete_activity)] = None,
+    item_from: Annotated[str, option("--item-from", meta="[uid|summary]",
+                                     help=".ics: each entry's item is the event's UID (default) or its summary")]
+    = "uid",
+    year: Annotated[OptStr, option("--year", "-y", meta="YEAR",
+                                   help=".ics: the reporting year whose events are imported, recurring series "
+                                        "expanded (default: the one containing today)")] = None,
 ) -> None:
-    """Add many entries from a CSV file: every row checked first, then all written at once or none.
+    """Add many entries from a CSV or an iCalendar file: everything checked first, then all
+    written at once or none.
 
-    Rows already in the ledger (same date, activity, amount, title and item) are skipped
-    and reported. A bad row stops the import with its line number (exit 3).
+    CSV: rows already in the ledger (same date, activity, amount, title and item) are
+    skipped and reported; a bad row stops the import with its line number (exit 3).
+    .ics: each event of the year up to today becomes an entry of --activity, dated on its
+    start, with its duration as hours and its summary as title; events still to come are
+    left out and counted; an event without a duration stops the import (exit 3).
 
     \b
     Example:
       cep import jdoe pd-2025.csv --map "Event Date=date" --map Credits=amount --dry-run
+      cep import jdoe webinars.ics --activity live-webinar --year 2025 --dry-run
     """
+    if csv_file.lower().endswith((".ics", ".ical", ".ifb", ".icalendar")):
+        from cepledger.cli.run.ical import run_import_ics
+
+        call(ctx, run_import_ics, member_id, csv_file, activity=activity, item_from=item_from.lower(),
+             year=year, dry_run=dry_run)
+        return
     from cepledger.cli.run.entries import run_import
 
+    if activity is not None or year is not None or item_from != "uid":
+        from cepledger.cli.run.ical import refuse_ics_options
+
+        call(ctx, refuse_ics_options, csv_file)
+        return
     call(ctx, run_import, member_id, csv_file, dry_run, maps or ())
 
 
