@@ -1,4 +1,4 @@
-"""Build members straight from the model dataclasses, so rules tests need no store.
+"""Build members straight from the model records, so rules tests need no store.
 
 ``e(...)`` makes one entry (its file position is set by ``member``), ``member(...)``
 numbers the entries in the order given (the file order), and ``status`` evaluates one
@@ -7,7 +7,6 @@ program for one reporting year. Amounts are written as strings and read as ``Dec
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -66,7 +65,7 @@ def member(*entries: Entry, programs: dict | None = None, mid: str = "test") -> 
         employed = d(employed) if isinstance(employed, str) else employed
         enrolments.append(Enrolment(pid, since, Source(PATH, 5 + n), employed))
     numbered = tuple(
-        replace(x, index=i, source=Source(PATH, 100 + 10 * i)) for i, x in enumerate(entries)
+        x._replace(index=i, source=Source(PATH, 100 + 10 * i)) for i, x in enumerate(entries)
     )
     return Member(mid, "Test Member", PATH, tuple(enrolments), numbered)
 

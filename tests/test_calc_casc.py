@@ -10,7 +10,6 @@ test_calc_casc_activities.py.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -120,7 +119,7 @@ def change(activity, y, **fields):
         for x in entries:
             if not done and x.activity == activity and _in_year(x, y):
                 fields2 = {k: (D(v) if k == "hours" else v) for k, v in fields.items()}
-                x, done = replace(x, **fields2), True
+                x, done = x._replace(**fields2), True
             out.append(x)
         return out
     return f

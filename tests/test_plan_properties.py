@@ -73,8 +73,7 @@ def test_suggestions_close_the_gap_under_the_open_caps(data):
 @given(rows)
 def test_explain_chain_matches_the_calculator(data):
     m = build(data)
-    m = m.__class__(m.id, m.name, m.path, m.enrolments, tuple(
-        x.__class__(**{**{f: getattr(x, f) for f in x.__slots__}, "id": f"e{x.index}"}) for x in m.entries))
+    m = m._replace(entries=tuple(x._replace(id=f"e{x.index}") for x in m.entries))
     pr = status(m, "cass-cep", 2025)
     for r in pr.entries:
         (x,) = explain_entry(m, [PROGRAM], r.entry.id)

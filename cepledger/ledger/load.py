@@ -11,8 +11,8 @@ Reading never imports tomlkit or filelock (the write half).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from cepledger.ledger.files import member_files, read_ledger_bytes
 from cepledger.ledger.parse import Layout, parse_toml
@@ -96,8 +96,7 @@ def parse_member(data: bytes, path: str) -> Member:
 # `add` reads its ledger to build the entry, again under the lock, and once more for the effect.
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
     """A parsed ledger: its bytes, the ``Member``, and whether ``[[entries]]`` tables can
     be appended to its text meaning "these entries, after the others" (``Layout.appendable``)."""
 

@@ -6,11 +6,10 @@ on stderr (SPEC.md, "Exit codes").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding about a data file: ``path:line: message`` with a stable code.
 
     ``severity`` is ``"error"`` (the data is invalid: exit 3) or ``"warning"``

@@ -2,6 +2,7 @@
 
 Amounts are ``Decimal``; dates are ``datetime.date``; every entry carries the
 ``Source`` (path, line) it was read from so any problem can be reported in place.
+Records are ``typing.NamedTuple``s (immutable; ``_replace`` makes a changed copy).
 What the calculator makes of them is in ``model.results``. Nothing here does I/O or
 reads the clock.
 """
@@ -10,22 +11,21 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-
-from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
 
 ZERO = Decimal(0)
+EMPTY_MAP = MappingProxyType({})  # the default of a mapping field: read-only, so it can be shared
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     """Where a record was read from (1-based line; 0 when unknown)."""
 
     path: str
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One ``[[entries]]`` table of a member ledger.
 
     ``index`` is the entry's position in the file (0-based): the tie-breaker after
@@ -66,8 +66,7 @@ class Entry:
         return dict(self.ratings)
 
 
-@dataclass(frozen=True, slots=True)
-class Enrolment:
+class Enrolment(NamedTuple):
     """``[programs.<id>]``: when the member entered a program."""
 
     program: str
@@ -81,8 +80,7 @@ def select_entries(entries, start: date, last: date, activities) -> list[Entry]:
     return [e for e in entries if start <= e.date <= last and e.activity in activities]
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(NamedTuple):
     """A parsed member ledger: identity, enrolments and entries in file order."""
 
     id: str
@@ -120,8 +118,7 @@ class Member:
         return {e.id for e in self.entries if e.id is not None}
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
+class Period(NamedTuple):
     """A reporting period: inclusive ``start``..``end``.
 
     ``label`` is ``"2025-26"`` for a Sept-Aug year (``"2024-27"`` for a 3-year cycle);

@@ -6,14 +6,13 @@ does I/O or reads the clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from cepledger.model.records import ZERO, Entry, Member, Period
 
-@dataclass(frozen=True, slots=True)
-class Clip:
+class Clip(NamedTuple):
     """One cap that reduced an entry's counted amount (for ``add`` and ``explain``).
 
     ``scope`` is ``entry``, ``item``, ``year``, ``period`` or ``group``; ``used_before``
@@ -30,8 +29,7 @@ class Clip:
     clipped: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class EntryResult:
+class EntryResult(NamedTuple):
     """What one entry claimed and what counted after every cap, in counting order."""
 
     entry: Entry
@@ -40,8 +38,7 @@ class EntryResult:
     clips: tuple[Clip, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ActivityTotal:
+class ActivityTotal(NamedTuple):
     """Claimed vs counted for one activity over a period."""
 
     activity: str
@@ -50,8 +47,7 @@ class ActivityTotal:
     clips: tuple[str, ...] = ()  # descriptions of the caps that clipped any entry
 
 
-@dataclass(frozen=True, slots=True)
-class RequirementResult:
+class RequirementResult(NamedTuple):
     """One requirement evaluated for one period (SPEC.md ``requirements[]``)."""
 
     id: str
@@ -72,8 +68,7 @@ class RequirementResult:
         return max(ZERO, self.required - self.earned)
 
 
-@dataclass(frozen=True, slots=True)
-class ProgramResult:
+class ProgramResult(NamedTuple):
     """One program's standing for one period (SPEC.md ``programs[]``)."""
 
     program: str
@@ -87,9 +82,8 @@ class ProgramResult:
     carried_in: Decimal = ZERO
 
 
-@dataclass(frozen=True, slots=True)
-class MemberStatus:
+class MemberStatus(NamedTuple):
     """Every program a member is in for one reporting year."""
 
     member: Member
-    programs: tuple[ProgramResult, ...] = field(default_factory=tuple)
+    programs: tuple[ProgramResult, ...] = ()

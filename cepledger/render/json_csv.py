@@ -8,13 +8,12 @@ written by ``words.num``: exact to two decimals.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterable, Sequence, TextIO
+from typing import Any, Iterable, NamedTuple, Sequence, TextIO
 
 from cepledger.model.errors import Problem
-from cepledger.model.records import Entry, Member, Period
+from cepledger.model.records import EMPTY_MAP, Entry, Member, Period
 from cepledger.model.results import ProgramResult, RequirementResult
 from cepledger.render.words import num, num_text, period_words
 from cepledger.rules.model import Program
@@ -115,13 +114,12 @@ def requirement_rows(member_id: str, pr: ProgramResult) -> list[list[Any]]:
 # ------------------------------------------------------------------ log
 
 
-@dataclass(frozen=True, slots=True)
-class LogRow:
+class LogRow(NamedTuple):
     """One entry as ``cep log`` shows it: claimed and counted per program that counts it."""
 
     entry: Entry
     claimed: Decimal | None
-    counted: dict[str, Decimal] = field(default_factory=dict)
+    counted: dict[str, Decimal] = EMPTY_MAP
 
     @property
     def first_counted(self) -> Decimal | None:

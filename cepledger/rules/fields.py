@@ -7,9 +7,8 @@ The validator (``rules.validate``) checks rule files against these tables,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 FORMAT_VERSION = 1
 
@@ -20,8 +19,7 @@ REQUIREMENT_KINDS = ("total", "count", "distinct", "coverage", "ratings", "deadl
 SCOPES = ("period", "program", "window", "enrolment")
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One allowed key of a rule-file table: its type, whether required, and what it means."""
 
     type: str  # str | int | number | bool | list[str] | table | enum

@@ -7,15 +7,14 @@ program by id. No I/O.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from cepledger.model.errors import Problem, UsageError
+from cepledger.model.records import EMPTY_MAP
 
 
-@dataclass(frozen=True, slots=True)
-class PeriodRule:
+class PeriodRule(NamedTuple):
     """``[period]``: how a program's periods are cut, and what carries between them."""
 
     kind: str = "annual"
@@ -26,8 +25,7 @@ class PeriodRule:
     prorate_first_year: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Activity:
+class Activity(NamedTuple):
     """``[activities.ID]``: what one kind of entry counts, and its own cap."""
 
     id: str
@@ -49,8 +47,7 @@ class Activity:
         return f"{self.id}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@dataclass(frozen=True, slots=True)
-class Group:
+class Group(NamedTuple):
     """``[groups.ID]``: one cap shared by several activities."""
 
     id: str
@@ -67,8 +64,7 @@ class Group:
         return f"{' + '.join(self.activities)}: at most {fmt_amount(self.cap)} per {self.item_noun or self.per}"
 
 
-@dataclass(frozen=True, slots=True)
-class Requirement:
+class Requirement(NamedTuple):
     """One ``[[requirements]]`` table: what is measured, over which entries, and the minimum."""
 
     id: str
@@ -93,8 +89,7 @@ class Requirement:
         return self.cover or ()
 
 
-@dataclass(frozen=True, slots=True)
-class Program:
+class Program(NamedTuple):
     """One program's rules after ``extends`` is resolved and the file validated."""
 
     id: str
@@ -104,10 +99,10 @@ class Program:
     activities: dict[str, Activity]
     groups: tuple[Group, ...]
     requirements: tuple[Requirement, ...]
-    catalogues: dict[str, dict[str, str]] = field(default_factory=dict)
-    tags: dict[str, dict[str, Any]] = field(default_factory=dict)
+    catalogues: dict[str, dict[str, str]] = EMPTY_MAP
+    tags: dict[str, dict[str, Any]] = EMPTY_MAP
     levels: tuple[str, ...] = ()
-    level_aliases: dict[str, str] = field(default_factory=dict)
+    level_aliases: dict[str, str] = EMPTY_MAP
     path: str = ""
     jurisdiction: str = ""
     abstract: bool = False
@@ -157,12 +152,17 @@ def fmt_amount(value: Decimal | None) -> str:
     return format(value.normalize(), "f")
 
 
-@dataclass(slots=True)
 class Registry:
-    """Every known program by id, and the problems found while loading them."""
+    """Every known program by id, and the problems found while loading them.
 
-    programs: dict[str, Program] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    The one mutable record: ``rules.load`` fills it while it reads the rule files.
+    """
+
+    __slots__ = ("programs", "problems")
+
+    def __init__(self, programs: dict[str, Program] | None = None, problems: list[Problem] | None = None):
+        self.programs: dict[str, Program] = {} if programs is None else programs
+        self.problems: list[Problem] = [] if problems is None else problems
 
     def get(self, program_id: str) -> Program:
         """The program a member may enrol in; ``UsageError`` naming the choices otherwise."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from cepledger.cli.env import Env
@@ -100,7 +99,7 @@ def run_plan(env: Env, member_id: str, year: str | None = None, what_if: str | N
     trial = None
     if what_if is not None:
         trial = what_if_entry(env, member, programs, what_if)
-        member = replace(member, entries=(*member.entries, trial))
+        member = member._replace(entries=(*member.entries, trial))
     plans = []
     for prog in programs:
         period = program_period(prog.period, member.enrolment(prog.id), year_for(prog, year_n, env.today))
