@@ -344,3 +344,31 @@ def test_entry_ids_complete_through_the_shell_protocol(folder) -> None:
     r = subprocess.run([sys.executable, "-m", "cepledger"], env=env, capture_output=True, text=True, timeout=30)
     assert "a00002" in r.stdout.split(), (r.stdout, r.stderr)
     assert os.path.exists(folder / "jdoe.toml")
+
+
+def test_the_journal_keeps_twenty_steps(folder) -> None:
+    from datetime import date
+
+    path = folder / "jdoe.toml"
+    for i in range(23):
+        append_entries(path, [{"date": date(2025, 12, 1), "activity": "cass-event", "hours": 1, "notes": str(i)}])
+    assert len(journal.steps(path)) == journal.MAX_STEPS
+    assert journal.steps(path)[-1].after_sha256 == journal.digest(path.read_bytes())
+
+
+def test_a_broken_journal_only_means_nothing_to_undo(folder, private_state_dir) -> None:
+    assert cep(folder, "add", "jdoe", "cass-event", "2", "--date", "2025-12-01").exit_code == 0
+    (jf,) = (private_state_dir / "cepledger" / "journal").glob("*.json")
+    jf.write_text("{not json")
+    before = ledger_text(folder)
+    r = cep(folder, "undo", "jdoe")
+    assert r.exit_code == 2 and "nothing to undo for jdoe" in r.stderr and ledger_text(folder) == before
+
+
+def test_an_unwritable_state_dir_does_not_fail_the_write(folder, tmp_path, monkeypatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    r = cep(folder, "add", "jdoe", "cass-event", "2", "--date", "2025-12-01")
+    assert r.exit_code == 0 and ledger_text(folder) != LEDGER
+    assert cep(folder, "undo", "jdoe").exit_code == 2

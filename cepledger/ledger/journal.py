@@ -62,8 +62,8 @@ def _journal_file(ledger: Path) -> Path:
     return journal_dir() / f"{key}.json"
 
 
-def steps(ledger: Path) -> list[Step]:
-    """The steps recorded for one ledger, oldest first ([] when none or unreadable)."""
+def _raw_steps(ledger: Path) -> list[dict]:
+    """The journal's steps as stored (nothing decompressed), [] when none or unreadable."""
     p = _journal_file(ledger)
     try:
         with open(p, "rb") as f:
@@ -71,19 +71,30 @@ def steps(ledger: Path) -> list[Step]:
         if len(raw) > MAX_JOURNAL_BYTES:
             return []
         doc = json.loads(raw)
-        if doc.get("ledger") != os.path.realpath(ledger):
+        if doc.get("ledger") != os.path.realpath(ledger) or not isinstance(doc.get("steps"), list):
             return []
-        return [Step(s["command"], zlib.decompress(base64.b64decode(s["before"])), s["after_sha256"])
-                for s in doc["steps"]]
-    except (OSError, ValueError, KeyError, TypeError, zlib.error, AttributeError):
+        return [s for s in doc["steps"] if isinstance(s, dict)]
+    except (OSError, ValueError, AttributeError):
         return []
 
 
-def _save(ledger: Path, kept: list[Step]) -> None:
+def steps(ledger: Path) -> list[Step]:
+    """The steps recorded for one ledger, oldest first ([] when none or unreadable)."""
+    try:
+        return [Step(s["command"], zlib.decompress(base64.b64decode(s["before"])), s["after_sha256"])
+                for s in _raw_steps(ledger)]
+    except (ValueError, KeyError, TypeError, zlib.error):
+        return []
+
+
+def _encoded(step: Step) -> dict:
+    return {"command": step.command, "before": base64.b64encode(zlib.compress(step.before)).decode("ascii"),
+            "before_sha256": step.before_sha256, "after_sha256": step.after_sha256}
+
+
+def _save(ledger: Path, kept: list[dict]) -> None:
     p = _journal_file(ledger)
-    doc = {"ledger": os.path.realpath(ledger), "steps": [
-        {"command": s.command, "before": base64.b64encode(zlib.compress(s.before)).decode("ascii"),
-         "before_sha256": s.before_sha256, "after_sha256": s.after_sha256} for s in kept]}
+    doc = {"ledger": os.path.realpath(ledger), "steps": kept}
     data = json.dumps(doc, indent=1).encode("utf-8")
     p.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=p.name + ".", suffix=".tmp")
@@ -112,10 +123,10 @@ def record(ledger: Path, command: str, before: bytes, after: bytes) -> bool:
     again with this step. Returns False when the journal could not be written.
     """
     try:
-        kept = steps(ledger)
-        if kept and kept[-1].after_sha256 != digest(before):
+        kept = _raw_steps(ledger)
+        if kept and kept[-1].get("after_sha256") != digest(before):
             kept = []
-        kept.append(Step(command, before, digest(after)))
+        kept.append(_encoded(Step(command, before, digest(after))))
         _save(ledger, kept[-MAX_STEPS:])
         return True
     except OSError:
@@ -126,8 +137,8 @@ def pop(ledger: Path, step: Step) -> None:
     """Drop ``step`` (the last one) after it was undone; a failure is harmless: the
     next ``undo`` sees the ledger already holds the step's ``before`` and drops it."""
     try:
-        kept = steps(ledger)
-        if kept and kept[-1] == step:
+        kept = _raw_steps(ledger)
+        if kept and kept[-1].get("after_sha256") == step.after_sha256 and kept[-1].get("command") == step.command:
             _save(ledger, kept[:-1])
     except OSError:
         pass
