@@ -372,3 +372,31 @@ def test_an_unwritable_state_dir_does_not_fail_the_write(folder, tmp_path, monke
     r = cep(folder, "add", "jdoe", "cass-event", "2", "--date", "2025-12-01")
     assert r.exit_code == 0 and ledger_text(folder) != LEDGER
     assert cep(folder, "undo", "jdoe").exit_code == 2
+
+
+AMEND = ("import sys\nfrom cepledger.ledger.corrections import amend_entry\n"
+         "amend_entry(sys.argv[1], 'a00002', {'date': __import__('datetime').date(2025, 11, 12), "
+         "'activity': 'live-webinar', 'hours': 2, 'item': 'webinar-1'})\n")
+
+
+@pytest.mark.parametrize("point", ["after-temp-write", "before-fsync", "before-replace", "after-replace",
+                                   "after-journal"])
+def test_a_crash_during_amend_or_undo_leaves_the_before_or_the_after(folder, point) -> None:
+    path = folder / "jdoe.toml"
+    r = subprocess.run([sys.executable, "-c", AMEND, str(path)], env=child_env(**{FAULT_ENV: point}),
+                       capture_output=True, timeout=30)
+    assert r.returncode == 137
+    replaced = point in ("after-replace", "after-journal")
+    m = load_member(path)
+    assert (m.entry("a00002").void is not None) == replaced
+    if not replaced:
+        assert ledger_text(folder) == LEDGER
+        return
+    amended = path.read_bytes()
+    if point == "after-replace":  # killed before the journal step: undo must not guess
+        assert cep(folder, "undo", "jdoe").exit_code == 2 and path.read_bytes() == amended
+        return
+    r = subprocess.run([sys.executable, "-c", UNDO, str(path)], env=child_env(**{FAULT_ENV: "before-replace"}),
+                       capture_output=True, timeout=30)
+    assert r.returncode == 137 and path.read_bytes() == amended
+    assert cep(folder, "undo", "jdoe").exit_code == 0 and ledger_text(folder) == LEDGER
