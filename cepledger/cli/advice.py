@@ -8,7 +8,7 @@ import typer
 
 from cepledger.cli import options
 from cepledger.cli.exit_codes import call
-from cepledger.cli.typer_params import annotated, argument, complete_member, default_of, option, plain
+from cepledger.cli.typer_params import annotated, argument, complete_entry, complete_member, default_of, option, plain
 
 FormatOpt = annotated(options.PLAIN_FORMAT)
 DEFAULT_FORMAT = default_of(options.PLAIN_FORMAT)
@@ -17,8 +17,9 @@ DEFAULT_FORMAT = default_of(options.PLAIN_FORMAT)
 def explain_cmd(
     ctx: typer.Context,
     member_id: annotated(options.MEMBER),
-    entry_id: Annotated[str, argument("ENTRY-ID", "the entry's id (see `cep log MEMBER`), or @LINE for an entry "
-                                                  "written by hand without an id")],
+    entry_id: Annotated[str, argument("ENTRY-ID", "the entry's id (see `cep log MEMBER`), or L17 (the line of its "
+                                                  "[[entries]] header) for an entry written by hand without an id",
+                                      autocompletion=complete_entry)],
     fmt: FormatOpt = DEFAULT_FORMAT,
     program_year: annotated(options.PROGRAM_YEAR) = None,
 ) -> None:

@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from cepledger import __version__
-from cepledger.cli import advice, entries, members, options, programs, reports
+from cepledger.cli import advice, entries, members, options, planning, programs, reports
 from cepledger.cli.typer_params import command_function
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -63,9 +63,11 @@ app.callback()(command_function(_MAIN, _remember_options, extra=(_VERSION,)))
 
 # The order of `cep --help`: the everyday commands first, then the rest.
 for name, command in (
-    ("init", members.init_cmd), ("add", entries.add_cmd), ("void", entries.void_cmd), ("log", reports.log_cmd),
+    ("init", members.init_cmd), ("add", entries.add_cmd), ("void", entries.void_cmd), ("amend", entries.amend_cmd),
+    ("undo", entries.undo_cmd), ("log", reports.log_cmd),
     ("status", reports.status_cmd), ("summary", reports.summary_cmd), ("check", programs.check_cmd),
     ("programs", programs.programs_cmd), ("explain", advice.explain_cmd), ("plan", advice.plan_cmd),
+    ("due", planning.due_cmd),
     ("verify", advice.verify_cmd), ("import", entries.import_cmd), ("reflect", entries.reflect_cmd),
     ("report", reports.report_cmd),
 ):

@@ -57,3 +57,19 @@ def complete_programs(ledgers: Path, incomplete: str) -> list[str]:
         return [p for p in registry.enrollable() if p.startswith(incomplete)]
     except Exception:
         return []
+
+
+def complete_entry_ids(ledgers: Path, member_id: str | None, incomplete: str, *, counting_only: bool = False) -> list[str]:
+    """The member's entry ids (and ``L<line>`` for hand-written entries without one) starting
+    with ``incomplete``; with ``counting_only``, void entries are left out (``void``, ``amend``)."""
+    try:
+        from cepledger.ledger import files as ledger_files
+        from cepledger.ledger import load as ledger_load
+
+        if not member_id:
+            return []
+        member = ledger_load.load_member(ledger_files.ledger_path(ledgers, member_id))
+        refs = [e.id or f"L{e.source.line}" for e in member.entries if not (counting_only and e.is_void)]
+        return [r for r in refs if r.startswith(incomplete)]
+    except Exception:
+        return []

@@ -81,12 +81,20 @@ DATE_FORMAT = Param("date_format", ("--date-format",), "FORMAT",
 
 # ------------------------------------------------------------------ the commands scripts call most
 
-LOG = Command("log", (MEMBER, YEAR, PROGRAM_YEAR, ACTIVITY, FORMAT), """\
+LOG_FORMAT = Param("fmt", ("--format", "-f"), "[table|json|csv|md]",
+                   "output format (csv and md with --activity coaching: the coaching log)",
+                   choices=("table", "json", "csv", "md"), default="table")
+
+LOG = Command("log", (MEMBER, YEAR, PROGRAM_YEAR, ACTIVITY, LOG_FORMAT), """\
 The entries, with claimed and counted amounts (all years unless --year).
+
+With --activity coaching, --format csv or md is the coaching log a CASC program
+reviews: date, with, hours, weeks counted, title, CPSEL tags, totals per program year.
 
 \b
 Example:
-  cep log jdoe --year 2025-26 --activity live-webinar""", run="reports.run_log")
+  cep log jdoe --year 2025-26 --activity live-webinar
+  cep log dreyes --activity coaching --format md""", run="reports.run_log")
 
 STATUS = Command("status", (MEMBER, YEAR, PROGRAM_YEAR, PROGRAM, AS_OF, CHECK, STATUS_FORMAT), """\
 Requirements, earned and shortfall; per activity claimed vs counted.

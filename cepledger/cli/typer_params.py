@@ -51,6 +51,20 @@ def complete_program(ctx: typer.Context, incomplete: str) -> list[str]:
     return complete_programs(_ledgers_of(ctx), incomplete)
 
 
+def complete_entry(ctx: typer.Context, incomplete: str) -> list[str]:
+    """<Tab> on an ENTRY-ID of ``explain``: every entry id of the member named earlier on the line."""
+    from cepledger.cli.complete import complete_entry_ids
+
+    return complete_entry_ids(_ledgers_of(ctx), ctx.params.get("member_id"), incomplete)
+
+
+def complete_counting_entry(ctx: typer.Context, incomplete: str) -> list[str]:
+    """<Tab> on an ENTRY-ID of ``void`` or ``amend``: the member's entries that still count."""
+    from cepledger.cli.complete import complete_entry_ids
+
+    return complete_entry_ids(_ledgers_of(ctx), ctx.params.get("member_id"), incomplete, counting_only=True)
+
+
 _COMPLETERS = {"members": complete_member, "activities": complete_activity, "programs": complete_program}
 
 # ------------------------------------------------------------------ parameters

@@ -31,7 +31,7 @@ from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member
 
 __all__ = ["render_entry", "render_key", "render_program", "render_member_file", "normalise_entry", "check_program",
-           "text_ok", "with_ids", "entry_to_void", "eol_of", "as_eol", "padded", "append_block", "insert_line",
+           "text_ok", "with_ids", "entry_to_void", "find_entries", "line_ref", "new_id", "insert_after_line", "eol_of", "as_eol", "padded", "append_block", "insert_line",
            "insert_table"]
 
 _BARE_KEY_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -113,8 +113,8 @@ def _dumps(doc: tomlkit.TOMLDocument) -> str:
 def render_entry(fields: dict[str, Any]) -> str:
     """The TOML text of one ``[[entries]]`` table, ending with a newline.
 
-    Keys come in a fixed order (id, date, activity, hours, course, title, item, cpsel,
-    ratings, evidence, evidence_sha256, notes, verified, void); ``None`` values are left
+    Keys come in a fixed order (id, date, activity, hours, course, title, item, with,
+    cpsel, ratings, evidence, evidence_sha256, notes, verified, replaces, void); ``None`` values are left
     out. Raises ``UsageError`` for an unknown key or a value TOML cannot hold.
     """
     unknown = [k for k in fields if k not in ENTRY_KEYS]
@@ -243,9 +243,40 @@ def with_ids(prepared: list[dict[str, Any]], taken: set[str], path: Path) -> lis
     return out
 
 
+_LINE_REF_RE = re.compile(r"[Ll@]([1-9][0-9]{0,8})")
+
+
+def line_ref(ref: str) -> int | None:
+    """17 for ``L17`` (or ``@17``): the line of an entry's ``[[entries]]`` header; else None."""
+    m = _LINE_REF_RE.fullmatch(ref)
+    return int(m.group(1)) if m else None
+
+
+def find_entries(member: Member, ref: str) -> list[Entry]:
+    """The entries ``ref`` names: by id, or by the line of their header (``L17``) when no
+    entry has that id."""
+    found = [e for e in member.entries if e.id == ref]
+    line = line_ref(ref)
+    if not found and line is not None:
+        found = [e for e in member.entries if e.source.line == line]
+    return found
+
+
+def new_id(taken: set[str]) -> str:
+    """A random 6-hex-digit entry id not in ``taken`` (added to it)."""
+    while (eid := secrets.token_hex(3)) in taken:
+        pass
+    taken.add(eid)
+    return eid
+
+
 def entry_to_void(member: Member, entry_id: str, path: Path) -> Entry:
-    """The one entry ``entry_id`` names, when it may be voided (``UsageError`` otherwise)."""
-    found = [e for e in member.entries if e.id == entry_id]
+    """The one entry ``entry_id`` (an id or ``L17``) names, when it may be voided
+    (``UsageError`` otherwise)."""
+    found = find_entries(member, entry_id)
+    if not found and line_ref(entry_id) is not None:
+        raise UsageError(f"no [[entries]] table starts on line {line_ref(entry_id)} of {path}; "
+                         f"`cep log {path.name[:-5]}` lists the entries with their lines.")
     if not found:
         raise UsageError(f"there is no entry {entry_id!r} in {path}; "
                          f"`cep log {path.name[:-5]}` lists the entry ids.")
@@ -314,6 +345,18 @@ def insert_line(old: bytes, first: int, end: int, line_text: str) -> bytes | Non
     elif last + 1 == len(lines):  # no final newline: follow the file's style
         eol = eol_of(old)
     return old[:offset] + eol + as_eol(line_text, eol) + old[offset:]
+
+
+def insert_after_line(old: bytes, line: int, line_text: str) -> bytes:
+    """Insert ``line_text`` as a new line right after line ``line`` (1-based), in that
+    line's ending; every other byte stays."""
+    lines = old.split(b"\n")
+    if line >= len(lines):  # the last line, without a final newline
+        eol = eol_of(old)
+        return old + eol + as_eol(line_text, eol)
+    offset = sum(len(x) + 1 for x in lines[:line])
+    eol = b"\r\n" if lines[line - 1].endswith(b"\r") else b"\n"
+    return old[:offset] + as_eol(line_text, eol) + eol + old[offset:]
 
 
 def insert_table(old: bytes, before: int | None, table_text: str) -> bytes:

@@ -32,9 +32,11 @@ STANDARDS = ("1", "2", "3", "4", "5", "6")  # ratings are keyed by CPSEL standar
 
 # The order in which the writer renders an entry's keys, and the keys the schema knows.
 ENTRY_KEYS = (
-    "id", "date", "activity", "hours", "course", "title", "item", "cpsel", "ratings",
-    "evidence", "evidence_sha256", "notes", "verified", "void",
+    "id", "date", "activity", "hours", "course", "title", "item", "with", "cpsel", "ratings",
+    "evidence", "evidence_sha256", "notes", "verified", "replaces", "void",
 )
+# TOML keys whose ``Entry`` field is spelt differently (``with`` is a Python keyword)
+ENTRY_FIELD_NAMES = {"with": "with_"}
 
 _DATE_TEXT_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _SHA256_RE = re.compile(r"[0-9a-fA-F]{64}")
@@ -153,8 +155,8 @@ def _verified(_key: str, v: object) -> object:
 # key -> check returning the clean value, or ``Bad`` when it is wrong
 _ENTRY_CHECKS: dict[str, Callable[[str, object], object]] = {
     "id": _text, "date": _date, "activity": _activity, "hours": _hours, "course": _course,
-    "title": _text, "item": _text, "cpsel": _cpsel, "ratings": _ratings, "evidence": _text,
-    "evidence_sha256": _sha256, "notes": _text, "verified": _verified, "void": _text,
+    "title": _text, "item": _text, "with": _text, "cpsel": _cpsel, "ratings": _ratings, "evidence": _text,
+    "evidence_sha256": _sha256, "notes": _text, "verified": _verified, "replaces": _text, "void": _text,
 }
 assert tuple(_ENTRY_CHECKS) == ENTRY_KEYS
 
@@ -166,7 +168,8 @@ def check_entry_fields(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldE
     """Check one entry table; return ``(clean values, [(key, code, message), ...])``.
 
     Shared by the reader (TOML tables) and the writer (entry dicts from the CLI), so an
-    entry the writer accepts is exactly one the reader accepts. Unknown keys are
+    entry the writer accepts is exactly one the reader accepts. The clean values are
+    keyed by ``Entry`` field (``with`` -> ``with_``). Unknown keys are
     returned under ``"extra"`` as a tuple of names (``check`` warns about them).
     """
     out: dict[str, Any] = {}
@@ -182,7 +185,7 @@ def check_entry_fields(raw: dict[str, Any]) -> tuple[dict[str, Any], list[FieldE
         if type(value) is Bad:
             errs.append((key, value.code, value.message))
         else:
-            out[key] = value
+            out[ENTRY_FIELD_NAMES.get(key, key)] = value
     if "date" not in raw:
         errs.append(("", "missing-key", "the entry has no date; add a line like date = 2025-10-03."))
     if "activity" not in raw:

@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
-from cepledger.ledger import edit
+from cepledger.ledger import edit, journal
 from cepledger.ledger.edit import render_entry
 from cepledger.ledger.files import read_ledger_bytes
 from cepledger.ledger.load import missing_member, parsed_member, remember
@@ -43,6 +43,8 @@ __all__ = [
     "FAULT_ENV",
     "append_entries",
     "void_entry",
+    "void_plan",
+    "transact",
     "add_enrolment",
     "create_member",
     "render_entry",
@@ -50,7 +52,7 @@ __all__ = [
 ]
 
 FAULT_ENV = "CEPLEDGER_FAULT"
-FAULT_POINTS = ("after-temp-write", "before-fsync", "before-replace", "after-replace")
+FAULT_POINTS = ("after-temp-write", "before-fsync", "before-replace", "after-replace", "after-journal")
 STATE_DIR = ".cepledger"
 MAX_ATTEMPTS = 3
 STALE_TEMP_SECONDS = 60.0
@@ -291,9 +293,15 @@ def _replace(path: Path, tmp: str, snap: Snapshot, member_id: str, fault: str | 
     return True
 
 
-def _transact(path: Path, planner: Callable[[Snapshot], Plan], *, validate: Validator | None,
-              lock_timeout: float, create: bool = False) -> Member:
-    """Run one locked read-verify-write cycle; return the member as written."""
+def transact(path: Path, planner: Callable[[Snapshot], Plan], *, validate: Validator | None,
+             lock_timeout: float, create: bool = False, command: Callable[[], str] | None = None,
+             after: Callable[[], None] | None = None) -> Member:
+    """Run one locked read-verify-write cycle; return the member as written.
+
+    With ``command`` (the words ``cep undo`` shows, asked for after the planner ran),
+    the step goes into the undo journal (``ledger.journal``) once the ledger is replaced,
+    still under the lock; ``after`` runs there too (``undo`` drops its journal step).
+    """
     from filelock import FileLock, Timeout  # write path only: keep reads light
 
     path = Path(path)
@@ -318,6 +326,11 @@ def _transact(path: Path, planner: Callable[[Snapshot], Plan], *, validate: Vali
             plan = planner(snap)
             written = verify(path, snap, plan)
             if _commit(path, snap, plan.new, member_id, fault):
+                if command is not None:
+                    journal.record(path, command(), snap.data, plan.new)
+                    _fault(fault, "after-journal")
+                if after is not None:
+                    after()
                 remember(written)  # the next read of these bytes (the effect of `add`) reuses this parse
                 return written.member
         raise WriteError(f"{path} kept changing while cepledger was writing it (is an editor saving it?); "
@@ -330,7 +343,7 @@ def _transact(path: Path, planner: Callable[[Snapshot], Plan], *, validate: Vali
 
 
 def append_entries(path: Path, entries: list[dict[str, Any]], *, validate: Validator | None = None,
-                   lock_timeout: float = 10.0) -> list[Entry]:
+                   lock_timeout: float = 10.0, command_name: str = "add") -> list[Entry]:
     """Append entries to a ledger; return them as read back from the written file.
 
     Entry dicts use SPEC.md's keys with Python values; a missing ``id`` gets a
@@ -346,10 +359,17 @@ def append_entries(path: Path, entries: list[dict[str, Any]], *, validate: Valid
     def plan(snap: Snapshot) -> Plan:
         assert snap.member is not None
         new_entries = edit.with_ids(prepared, snap.member.entry_ids(), path)
+        appended[:] = new_entries
         new, offset = edit.append_block(snap.data, new_entries)
         return Plan(new, None, True, (offset, new_entries))
 
-    member = _transact(Path(path), plan, validate=validate, lock_timeout=lock_timeout)
+    def command() -> str:
+        if command_name == "import":
+            return f"import of {len(prepared)} entr{'y' if len(prepared) == 1 else 'ies'}"
+        return f"{command_name} " + ", ".join(str(e["id"]) for e in appended)
+
+    appended: list[dict[str, Any]] = []
+    member = transact(Path(path), plan, validate=validate, lock_timeout=lock_timeout, command=command)
     return list(member.entries[-len(prepared):])
 
 
@@ -357,35 +377,55 @@ def void_entry(path: Path, entry_id: str, reason: str, *, validate: Validator | 
                lock_timeout: float = 10.0) -> Entry:
     """Mark one entry void by inserting ``void = "reason"`` after its last key line.
 
-    Every other byte of the file stays as it was. Raises ``UsageError`` when the id
-    is unknown, used twice, or the entry is already void.
+    ``entry_id`` is an id or ``L17``, the line of the entry's ``[[entries]]`` header; an
+    entry without an id gets one in place (an ``id = "..."`` line right after its
+    header). Every other byte of the file stays as it was. Raises ``UsageError`` when the
+    entry is unknown, its id used twice, or it is already void.
     """
     if not isinstance(reason, str) or not reason.strip():
         raise UsageError("give the reason the entry no longer counts, e.g. --reason \"entered twice\".")
     edit.text_ok(reason, "reason")
     path = Path(path)
+    done: list[str] = []
 
     def plan(snap: Snapshot) -> Plan:
         assert snap.member is not None
-        entry = edit.entry_to_void(snap.member, entry_id, path)
-        if snap.layout.entry_lines() is None:
-            raise WriteError(f"cannot find where entry {entry_id!r} is written in {path} (its entries are not "
-                             f"all [[entries]] tables); add void = \"{reason}\" to it by hand.")
-        header = entry.source.line
-        # The entry's keys run to the next real table header (one inside a
-        # multi-line string or an array value does not count).
-        new = edit.insert_line(snap.data, header, snap.layout.table_end(header), edit.render_key("void", reason))
-        if new is None:
-            raise WriteError(f"cannot find the lines of entry {entry_id!r} in {path}; "
-                             f"add void = \"{reason}\" to it by hand.")
-        raw = list(snap.doc["entries"])
-        raw[entry.index] = {**raw[entry.index], "void": reason}
+        new, raw, eid = void_plan(snap, path, entry_id, reason, snap.member.entry_ids())
+        done[:] = [eid]
         return Plan(new, {**snap.doc, "entries": raw}, False)
 
-    member = _transact(path, plan, validate=validate, lock_timeout=lock_timeout)
-    result = member.entry(entry_id)
+    member = transact(path, plan, validate=validate, lock_timeout=lock_timeout, command=lambda: f"void {done[0]}")
+    result = member.entry(done[0])
     assert result is not None
     return result
+
+
+def void_plan(snap: Snapshot, path: Path, entry_ref: str, reason: str,
+              taken: set[str]) -> tuple[bytes, list[dict[str, Any]], str]:
+    """``(new bytes, the entries as they must read back, the entry's id)`` for voiding
+    the entry ``entry_ref`` names; an entry without an id gets a new one (not in
+    ``taken``, to which it is added) on the line after its header."""
+    assert snap.member is not None
+    entry = edit.entry_to_void(snap.member, entry_ref, path)
+    if snap.layout.entry_lines() is None:
+        raise WriteError(f"cannot find where entry {entry_ref!r} is written in {path} (its entries are not "
+                         f"all [[entries]] tables); add void = \"{reason}\" to it by hand.")
+    header = entry.source.line
+    # The entry's keys run to the next real table header (one inside a multi-line
+    # string or an array value does not count).
+    new = edit.insert_line(snap.data, header, snap.layout.table_end(header), edit.render_key("void", reason))
+    if new is None:
+        raise WriteError(f"cannot find the lines of entry {entry_ref!r} in {path}; "
+                         f"add void = \"{reason}\" to it by hand.")
+    raw = list(snap.doc["entries"])
+    changed = {**raw[entry.index], "void": reason}
+    eid = entry.id
+    if eid is None:  # a hand-written entry named by its line: give it an id in place
+        eid = edit.new_id(taken)
+        new = edit.insert_after_line(new, header, edit.render_key("id", eid))
+        changed["id"] = eid
+    raw[entry.index] = changed
+    return new, raw, eid
 
 
 def add_enrolment(path: Path, program: str, since: date, employed_since: date | None = None, *,
@@ -414,7 +454,8 @@ def add_enrolment(path: Path, program: str, since: date, employed_since: date | 
         new = edit.insert_table(snap.data, heads[0] if heads else None, table)
         return Plan(new, {**snap.doc, "programs": {**progs, program: fields}}, False)
 
-    return _transact(path, plan, validate=validate, lock_timeout=lock_timeout)
+    return transact(path, plan, validate=validate, lock_timeout=lock_timeout,
+                    command=lambda: f"member enrol {program}")
 
 
 def create_member(path: Path, member_id: str, name: str, program: str, since: date,
@@ -438,4 +479,4 @@ def create_member(path: Path, member_id: str, name: str, program: str, since: da
     def plan(snap: Snapshot) -> Plan:
         return Plan(text.encode("utf-8"), expected, True)
 
-    return _transact(path, plan, validate=None, lock_timeout=lock_timeout, create=True)
+    return transact(path, plan, validate=None, lock_timeout=lock_timeout, create=True)

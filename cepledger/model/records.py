@@ -51,6 +51,8 @@ class Entry(NamedTuple):
     notes: str | None = None
     verified: bool | None = None
     void: str | None = None
+    with_: str | None = None  # TOML key ``with``: who the activity was with (the coach)
+    replaces: str | None = None  # the id of the entry this one corrects (``cep amend``)
     extra: tuple[str, ...] = ()
 
     @property

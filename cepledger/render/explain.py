@@ -8,6 +8,8 @@ from cepledger.render.json_csv import period_json
 from cepledger.render.words import cap_words, num, num_text, shown
 from cepledger.rules.model import Activity
 
+AMENDED_BY = "amended by "  # how `cep amend` words the void reason of the entry it corrects
+
 
 def rule_words(activity: Activity) -> str:
     """``A4 live-webinar: at most 3 per webinar``, ``CEP cep-course: 10 per entry (fixed)``."""
@@ -22,7 +24,8 @@ def explanation_json(member: Member, explanations: list[Explanation]) -> dict:
         "member": member.id,
         "entry": None if e is None else {
             "id": e.id, "date": e.date.isoformat(), "activity": e.activity, "hours": num(e.hours),
-            "item": e.item, "title": e.title, "void": e.void,
+            "item": e.item, "title": e.title, "void": e.void, "replaces": e.replaces, "with": e.with_,
+            "amended_by": amended_by(e),
         },
         "programs": [
             {
@@ -46,6 +49,23 @@ def explanation_json(member: Member, explanations: list[Explanation]) -> dict:
             for x in explanations
         ],
     }
+
+
+def amended_by(e) -> str | None:
+    """The id of the entry that corrects ``e`` (its void reason says "amended by ID"), or None."""
+    if e.void and e.void.startswith(AMENDED_BY):
+        return e.void[len(AMENDED_BY):].strip() or None
+    return None
+
+
+def chain_lines(e) -> list[str]:
+    """``  amended by 9b1c2d`` / ``  replaces 7f3a2c``: the other entry of an amend."""
+    out = []
+    if amended_by(e):
+        out.append(f"  amended by {shown(amended_by(e))}: that entry counts in its place")
+    if e.replaces:
+        out.append(f"  replaces {shown(e.replaces)}: the entry it corrects (now void)")
+    return out
 
 
 def explanation_lines(explanations: list[Explanation]) -> list[str]:
@@ -72,4 +92,5 @@ def explanation_lines(explanations: list[Explanation]) -> list[str]:
         lines.append(f"  counted {num_text(x.counted)} {x.unit}")
         if x.note:
             lines.append(f"  note: {x.note}")
+        lines.extend(chain_lines(e))
     return lines

@@ -146,6 +146,9 @@ def log_json(rows: Sequence[LogRow]) -> list[dict]:
         v["date"] = v["date"].isoformat()
         v["claimed"] = num(v["claimed"])
         v["counted"] = num(v["counted"])
+        for key, value in (("with", row.entry.with_), ("replaces", row.entry.replaces)):
+            if value is not None:  # only where set: rows of other entries keep their shape
+                v[key] = value
         out.append(v)
     return out
 

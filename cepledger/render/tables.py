@@ -98,14 +98,17 @@ def log_table(console: Console, member: Member, rows: Sequence[LogRow], programs
             what = f"course {shown(str(e.course))}" + (f": {what}" if what else "")
         if e.is_void:
             what = f"VOID ({shown(e.void)}) {what}".rstrip()
+        if e.replaces:
+            what = f"{what} (replaces {shown(e.replaces)})".lstrip()
         counted = [row.counted.get(pid) for pid in programs] if several else [row.first_counted]
         if full:
-            cells = [str(e.date), shown(e.id), Text(shown(e.activity), style=style), Text(what, style=style)]
+            cells = [str(e.date), shown(e.id or f"L{e.source.line}"), Text(shown(e.activity), style=style),
+                     Text(what, style=style)]
         else:
             activity = Text(shown(e.activity), style=style)
             if what:
                 activity.append("\n" + what, style="dim")
-            cells = [f"{e.date}\n{shown(e.id)}".rstrip(), activity]
+            cells = [f"{e.date}\n{shown(e.id or f'L{e.source.line}')}".rstrip(), activity]
         cells.append(Text(num_text(row.claimed), style=style))
         for c in counted:
             clipped = c is not None and row.claimed is not None and c < row.claimed and not e.is_void

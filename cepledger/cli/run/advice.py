@@ -9,7 +9,6 @@ from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import (load_all_members, load_member, member_programs, parse_program_year_option,
                                           parse_year_option)
 from cepledger.cli.run.formats import PLAIN_FORMATS, check_format
-from cepledger.cli.suggest import did_you_mean
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member, Source
 from cepledger.render import plain as render
@@ -23,17 +22,15 @@ def run_explain(env: Env, member_id: str, entry_id: str, fmt: str = "table", pro
     With ``--program-year N``, only the programs in whose year N the entry falls.
     """
     from cepledger.calc.explain import explain_entry
+    from cepledger.cli.run.amend import resolve_entry
     from cepledger.render.explain import explanation_json, explanation_lines
 
     check_format(fmt, PLAIN_FORMATS)
     _, member = load_member(env, member_id)
     programs = member_programs(env, member)
-    try:
-        explanations = explain_entry(member, programs, entry_id)
-    except KeyError:
-        hint = did_you_mean(entry_id, [e.id for e in member.entries if e.id], cutoff=0.5)
-        raise UsageError(f"no entry '{entry_id}' in {member.id}'s ledger; {hint}"
-                         f"`cep log {member.id}` lists the entry ids") from None
+
+    entry = resolve_entry(member, entry_id)  # an id, or L17 for a hand-written entry without one
+    explanations = explain_entry(member, programs, entry.id or f"@{entry.source.line}")
     explanations = _in_program_year(env, member, programs, explanations, entry_id, program_year)
     if fmt == "json":
         render.write_json(explanation_json(member, explanations), env.out)

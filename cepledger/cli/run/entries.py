@@ -13,7 +13,6 @@ from typing import Sequence
 from cepledger.cli.env import Env
 from cepledger.cli.run import entry_fields
 from cepledger.cli.run.evaluation import load_member, member_programs
-from cepledger.cli.suggest import did_you_mean
 from cepledger.model.errors import UsageError
 from cepledger.model.records import Entry, Member
 from cepledger.model.results import ProgramResult
@@ -23,14 +22,14 @@ from cepledger.render import plain as render
 def run_add(env: Env, member_id: str, activity: str, amount: str | None, *, when: str | None = None,
             title: str | None = None, item: str | None = None, course: str | None = None,
             cpsel: Sequence[str] = (), ratings: Sequence[str] = (), evidence: str | None = None,
-            notes: str | None = None, date_format: str | None = None) -> int:
+            notes: str | None = None, date_format: str | None = None, with_: str | None = None) -> int:
     """Append one entry and print its effect (and how a duration was rounded, if it was)."""
     path, member = load_member(env, member_id, warn=False)
     rounded: list[str] = []
     fields = entry_fields.build_entry(
         member, member_programs(env, member), activity, amount, today=env.today, ledgers=env.ledgers,
         registry=env.registry(), when=when, title=title, item=item, course=course, cpsel=cpsel, ratings=ratings,
-        evidence=evidence, notes=notes, date_format=date_format, notes_out=rounded)
+        evidence=evidence, notes=notes, date_format=date_format, notes_out=rounded, with_=with_)
     return _append_and_describe(env, path, fields, rounded)
 
 
@@ -60,19 +59,18 @@ def _revalidator(env: Env, entries: list[dict]):
 
 def run_void(env: Env, member_id: str, entry_id: str, reason: str) -> int:
     """Mark an entry void (it stays in the file) and print the period's new standing."""
+    from cepledger.cli.run.amend import resolve_entry
     from cepledger.ledger import load as ledger_load
     from cepledger.ledger import write as ledger_write
 
     path, member = load_member(env, member_id, validate=False)  # voiding mends a ledger
     if not reason.strip():
         raise UsageError("--reason is empty; say why the entry no longer counts, e.g. --reason 'logged twice'")
-    entry = member.entry(entry_id)
-    if entry is None:
-        hint = did_you_mean(entry_id, [e.id for e in member.entries if e.id], cutoff=0.5)
-        raise UsageError(f"no entry '{entry_id}' in {member.id}'s ledger; {hint}`cep log {member.id}` lists the entry ids")
+    entry = resolve_entry(member, entry_id)  # an id, or L17: the line of a hand-written entry's header
     if entry.is_void:
-        raise UsageError(f"entry {entry_id} is already void ({entry.void})")
-    voided = ledger_write.void_entry(path, entry_id, reason.strip())  # as read back from the file
+        raise UsageError(f"entry {entry.id or entry_id} is already void ({entry.void})")
+    ref = entry.id or f"L{entry.source.line}"
+    voided = ledger_write.void_entry(path, ref, reason.strip())  # as read back from the file
     fresh = ledger_load.load_member(path)
     for line in effect_lines(fresh, member_programs(env, fresh), voided, verb="voided"):
         env.out.write(line + "\n")
@@ -127,7 +125,7 @@ def run_import(env: Env, member_id: str, csv_path: str, dry_run: bool = False, m
         return 0
 
     new = [fields for _, fields in plan.new]
-    written = ledger_write.append_entries(path, new, validate=_revalidator(env, new))
+    written = ledger_write.append_entries(path, new, validate=_revalidator(env, new), command_name="import")
     env.out.write(f"imported {len(written)} entries into {path}, {len(plan.skipped)} skipped as duplicates\n")
     for note in rounded:
         env.out.write(f"  note: {note}\n")

@@ -47,7 +47,7 @@ def build_entry(member: Member, programs: Sequence, activity: str, amount: str |
                 ledgers: Path, registry=None, when: str | None = None, title: str | None = None, item: str | None = None,
                 course: str | None = None, cpsel: Sequence[str] = (), ratings: Sequence[str] = (),
                 evidence: str | None = None, notes: str | None = None, date_format: str | None = None,
-                notes_out: list[str] | None = None) -> dict[str, Any]:
+                notes_out: list[str] | None = None, with_: str | None = None) -> dict[str, Any]:
     """Validate everything ``cep add`` was given; return the new entry's TOML keys.
 
     ``date_format`` says how a numeric date with slashes or dots is read (``model.dates``);
@@ -60,7 +60,7 @@ def build_entry(member: Member, programs: Sequence, activity: str, amount: str |
     _check_in_program(member, found, day)
     fields: dict[str, Any] = {"date": day, "activity": activity}
     fields.update(_amount_field(member, found, activity, amount, notes_out))
-    for key, value in (("title", title), ("item", item), ("notes", notes)):
+    for key, value in (("title", title), ("item", item), ("with", with_), ("notes", notes)):
         if value is not None:
             if not value.strip():
                 raise UsageError(f"--{key} is empty; leave it out or give some text")

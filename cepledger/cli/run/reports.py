@@ -28,11 +28,15 @@ from cepledger.render import plain as render
 def run_log(env: Env, member_id: str, year: str | None = None, program_year: str | None = None,
             activity: str | None = None, fmt: str = "table") -> int:
     """The entries (of one year, of one activity) with claimed and counted amounts."""
-    check_format(fmt)
+    check_format(fmt, STATUS_FORMATS)
     year_n = parse_year_option(year)
     program_year_n = parse_program_year_option(program_year)
     _, member = load_member(env, member_id)
     rows = log_rows(env, member, year_n, activity, program_year=program_year_n)
+    if fmt == "md" or (fmt == "csv" and activity == "coaching"):
+        from cepledger.cli.run.coaching import write_coaching_log
+
+        return write_coaching_log(env, member, activity, [r.entry for r in rows], fmt)
     if fmt == "json":
         render.write_json(render.log_json(rows), env.out)
     elif fmt == "csv":
