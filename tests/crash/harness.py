@@ -46,7 +46,7 @@ TRACED = ("openat", "open", "creat", "write", "pwrite64", "writev", "fsync", "fd
           "truncate", "ftruncate")
 CREATING_FLAGS = ("O_CREAT", "O_TRUNC", "O_TMPFILE")
 ERRORS = ("ENOSPC", "EIO", "EACCES")
-TEMP_RE = re.compile(r'/\.[^/"]*\.tmp"')  # ledger and cache temp names are random
+TEMP_RE = re.compile(r'/[^/"]*\.tmp"')  # temp names (ledger, cache, undo journal) are random
 ID_RE = re.compile(rb'\bid = "([0-9a-f]{6})"')
 
 JDOE = """\
@@ -134,7 +134,8 @@ def strace_path() -> str | None:
 
 def child_env(case: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CEPLEDGER_", "COV_CORE", "COVERAGE"))}
-    env.update({"CEPLEDGER_TODAY": TODAY, "XDG_CACHE_HOME": str(case / "cache"), "PYTHONHASHSEED": "0",
+    env.update({"CEPLEDGER_TODAY": TODAY, "XDG_CACHE_HOME": str(case / "cache"),
+                "XDG_STATE_HOME": str(case / "state"), "PYTHONHASHSEED": "0",
                 "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1", "COLUMNS": "100", "LC_ALL": "C.UTF-8"})
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     env.update(extra)
@@ -269,7 +270,7 @@ def _norm(name: str, rest: str) -> str:
     """``name(first args)``: the path (two for openat, rename, link) or the fd."""
     args = re.split(r"\) += |\) = \?| <unfinished", rest)[0].split(", ")
     keep = 2 if name in ("openat", "rename", "link", "mkdirat", "unlinkat") else 1
-    first = TEMP_RE.sub('/.T.tmp"', ", ".join(args[:keep]))
+    first = TEMP_RE.sub('/T.tmp"', ", ".join(args[:keep]))
     return f"{name}({first})"
 
 
@@ -292,7 +293,7 @@ def count_points(case: Path, cmd: Command, trace: Path) -> list[Point]:
         result = rest.rsplit(" = ", 1)[-1]
         if name in ("openat", "open") and result.isdigit():
             parts = rest.split(", ")
-            fds[result] = TEMP_RE.sub('/.T.tmp"', parts[1 if name == "openat" else 0]) + " " + \
+            fds[result] = TEMP_RE.sub('/T.tmp"', parts[1 if name == "openat" else 0]) + " " + \
                 parts[2 if name == "openat" else 1].split(")")[0]
         if _state_changing(name, rest):
             fd = rest.split(",")[0].split(")")[0]
