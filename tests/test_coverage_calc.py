@@ -230,3 +230,37 @@ def test_the_report_lists_every_candidate_of_a_distinct_count_and_why(reg) -> No
     assert [r.reason for r in window.rows] == ["counts", "no known item", "after the period shown"]
     assert program_year_periods(prog, m) == [] and program_year_periods(reg.programs["cass-cep"], m) == []
     assert periods_shown(reg.programs["cass-cep"], m, 2025, date(2026, 3, 1)) == []
+
+
+def test_explaining_an_unknown_entry_and_coaching_outside_the_programs(reg) -> None:
+    from cepledger.calc.coaching import coaching_log
+
+    m = cov_member(e("2025-10-01", "coaching", "1", id="c1"))
+    with pytest.raises(KeyError):
+        explain_entry(m, [reg.programs["cov"]], "nope")
+    (year,) = coaching_log(m, reg.programs["cass-cep"], m.entries)  # not enrolled: one group without a period
+    assert year.period is None and [r.entry.id for r in year.rows] == ["c1"]
+
+
+def test_due_rows_around_the_end_of_a_program() -> None:
+    from cepledger.calc.due import _periods, missing_words
+
+    butte = load_registry().programs["casc-butte"]
+    m = member(programs={"casc-butte": ("2021-09-01", "2021-07-01")})
+    assert _periods(butte, member(), date(2026, 3, 1)) == []  # not enrolled
+    assert _periods(butte, m, date(2026, 3, 1)) == []  # long over
+    (last,) = _periods(butte, m, date(2023, 10, 1))  # just over: its last year only
+    assert last.start <= date(2023, 8, 31) <= last.end
+    pr = evaluate_program(m, butte, last)
+    r = pr.requirements[0]._replace(kind="deadline", missing=(), detail="")
+    assert missing_words(r) == "not met"
+
+
+def test_due_rows_leave_a_later_deadline_to_its_own_period() -> None:
+    from cepledger.calc.due import due_rows
+
+    butte = load_registry().programs["casc-butte"]
+    m = member(programs={"casc-butte": ("2025-09-03", "2025-07-01")})
+    rows = due_rows(m, [butte], date(2025, 10, 1), 3650)
+    assert rows and all(r.period.start <= r.due <= r.period.end for r in rows)
+    assert all(r.due <= date(2026, 9, 2) for r in rows)  # nothing of program year 2 from year 1's view

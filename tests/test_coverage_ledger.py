@@ -96,3 +96,18 @@ def test_an_invalid_member_id_in_a_file_not_named_like_a_ledger() -> None:
     with pytest.raises(DataError) as info:
         parse_member(b'schema = 1\n[member]\nid = "Bad Id"\nname = "X"\n', "notes.txt")
     assert any(p.code == "bad-id" for p in info.value.problems)
+
+
+def test_new_ids_skip_taken_ones_and_line_references_name_the_line(monkeypatch) -> None:
+    drawn = iter(["a00001", "c00003"])
+    monkeypatch.setattr(edit.secrets, "token_hex", lambda n: next(drawn))
+    taken = {"a00001"}
+    assert edit.new_id(taken) == "c00003" and taken == {"a00001", "c00003"}
+    member = parse_member(b'schema = 1\n[member]\nid = "jdoe"\nname = "J"\n[programs.cass-cep]\n'
+                          b'since = 2021-09-01\n', "jdoe.toml")
+    with pytest.raises(UsageError, match="no \\[\\[entries\\]\\] table starts on line 999 of jdoe.toml"):
+        edit.entry_to_void(member, "L999", Path("jdoe.toml"))
+
+
+def test_a_line_inserted_after_a_last_line_without_a_final_newline() -> None:
+    assert edit.insert_after_line(b"a = 1\r\nb = 2", 2, "c = 3") == b"a = 1\r\nb = 2\r\nc = 3"
