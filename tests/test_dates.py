@@ -176,11 +176,13 @@ def test_an_entry_is_never_dated_in_the_future(text, day):
                               "(today is 2026-03-15)")
 
 
-def test_no_date_imports_dateutil():
+def test_only_a_month_name_imports_dateutil():
+    """The ISO and relative forms (what scripts and most people type) never load dateutil."""
     code = (
         "import sys; from datetime import date; from cepledger.model.dates import parse_date;"
         "parse_date('2025-10-3', date(2026, 1, 1)); parse_date('yesterday', date(2026, 1, 1));"
+        "print('dateutil' in sys.modules, end=' ');"
         "parse_date('Oct 3 2025', date(2026, 1, 1)); print('dateutil' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False True"

@@ -3,7 +3,7 @@
 Accepted: ``YYYY-MM-DD`` (also without zero padding, ``2025-10-3``, or without dashes,
 ``20251003``), a month name with a day and a year in any order (``3 Oct 2025``, ``Oct 3
 2025``, ``October 3, 2025``, ``3-oct-2025``; without a year, ``Oct 3`` is the latest Oct 3
-up to today), ``today`` and ``yesterday``. Text that names no single day (``March 2025``,
+up to today; read by python-dateutil), ``today`` and ``yesterday``. Text that names no single day (``March 2025``,
 ``monday``, ``3``) is refused rather than guessed.
 
 A numeric date with slashes or dots (``01/02/2026``, ``1.2.2026``, ``2025/10/03``, also
@@ -134,29 +134,26 @@ def _numeric(text: str, a: int, b: int, c: int, widths: tuple[int, int], fmt: st
 
 
 def _with_month_name(raw: str, text: str, today: date) -> date:
-    """``3 Oct 2025``, ``Oct 3 2025``, ``October 3, 2025``, ``Oct 3``: one month name, a day, a year or none."""
-    tokens = [t for t in re.split(r"[\s,./-]+", raw) if t and t != "of"]  # "3rd of October 2025"
-    month = day = year = None
-    for token in tokens:
-        m = _DAY_RE.match(token)
-        if token.isalpha() and len(token) >= 3 and month is None:
-            month = next((n for n, name in enumerate(_MONTHS, 1)
-                          if name.startswith(token) or (token == "sept" and n == 9)), None)
-            if month is None:
-                raise _bad(text)
-        elif m and day is None:
-            day = int(m.group(1))
-        elif token.isdigit() and len(token) == 4 and year is None:
-            year = int(token)
-        else:
-            raise _bad(text)
-    if month is None or day is None:
-        raise _bad(text)  # "March 2025", "monday", "3": not one calendar day
-    if year is not None:
-        return _day(year, month, day, text)
+    """``3 Oct 2025``, ``Oct 3 2025``, ``October 3, 2025``, ``Oct 3``: read by python-dateutil
+    (imported only here: it is slow to load), once a month name shows the order is not in doubt."""
+    words = re.findall(r"[a-z]+", raw)
+    if not any(len(w) >= 3 and any(m.startswith(w) for m in _MONTHS + ("sept",)) for w in words):
+        raise _bad(text)  # no month name: "3 10 2025" would be a guess, "monday" is not one day
+    from dateutil import parser
+
+    try:
+        # Parsed twice with different defaults: a part that changes was not in the text.
+        a = parser.parse(raw, default=datetime(2000, 1, 1))
+        b = parser.parse(raw, default=datetime(2004, 6, 15))
+    except (ValueError, OverflowError, TypeError) as e:
+        raise _bad(text, "there is no such day" if "out of range" in str(e) else None) from None
+    if (a.month, a.day) != (b.month, b.day) or a.time() != b.time() or a.time() != datetime.min.time():
+        raise _bad(text)  # "March 2025", "Oct 3 10:00": not one calendar day
+    if a.year == b.year:
+        return a.date()
     # No year given ("Oct 3"): the latest such day that is not after today.
-    for y in (today.year, today.year - 1, today.year - 2, today.year - 3, today.year - 4):
-        d = _maybe(y, month, day)
+    for y in range(today.year, today.year - 5, -1):
+        d = _maybe(y, a.month, a.day)
         if d is not None and d <= today:
             return d
     raise _bad(text, "there is no such day")

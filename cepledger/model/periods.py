@@ -52,11 +52,11 @@ def parse_year(text: str, start_month: int = 9) -> int:
 
 
 def add_years(d: date, years: int) -> date:
-    """``d`` moved by whole years; Feb 29 becomes Feb 28 in a common year."""
-    try:
-        return d.replace(year=d.year + years)
-    except ValueError:
-        return d.replace(year=d.year + years, day=28)
+    """``d`` moved by whole years; Feb 29 becomes Feb 28 in a common year (dateutil's
+    ``relativedelta``, imported only by the programs whose years need it)."""
+    from dateutil.relativedelta import relativedelta
+
+    return d + relativedelta(years=years)
 
 
 def window_end(since: date, years: int) -> date:
