@@ -45,9 +45,12 @@ def check_enrolments(member: Member, registry: Registry) -> Iterable[Problem]:
                       "the member is enrolled in no program; add one with `cep member enrol`", "warning")
 
 
-def check_entry(entry: Entry, programs: list[Program], registry: Registry) -> Iterable[Problem]:
-    """One entry against the rules of the member's programs."""
-    defining = [p for p in programs if entry.activity in p.activities]
+def check_entry(entry: Entry, programs: list[Program], registry: Registry,
+                defining: list[Program] | None = None) -> Iterable[Problem]:
+    """One entry against the rules of the member's programs (``defining``: those of them
+    that define its activity, when the caller has them already)."""
+    if defining is None:
+        defining = [p for p in programs if entry.activity in p.activities]
     if not defining:
         known = sorted({a for p in programs for a in p.activities})
         elsewhere = [pid for pid, p in registry.programs.items() if entry.activity in p.activities and not p.abstract]
@@ -114,18 +117,22 @@ def check_duplicates(member: Member) -> Iterable[Problem]:
         seen.setdefault(key, e)
 
 
+def check_entries(member: Member, registry: Registry) -> Iterable[Problem]:
+    """Every entry against the rules of the member's programs (found once per activity)."""
+    programs = _programs_of(member, registry)
+    defining = {a: [p for p in programs if a in p.activities] for a in member.activities_used()}
+    for e in member.entries:
+        yield from check_entry(e, programs, registry, defining[e.activity])
+
+
 def check_periods(member: Member, registry: Registry) -> Iterable[Problem]:
     programs = _programs_of(member, registry)
+    spans = {p.id: program_span(p.period, member.enrolment(p.id)) for p in programs}
+    owners = {a: [spans[p.id] for p in programs if a in p.activities] for a in member.activities_used()}
     for e in member.entries:
-        owners = [p for p in programs if e.activity in p.activities]
-        if not owners:
+        if not owners[e.activity]:
             continue
-        inside = False
-        for p in owners:
-            enrolment = member.enrolment(p.id)
-            start, end = program_span(p.period, enrolment)
-            if e.date >= start and (end is None or e.date <= end):
-                inside = True
+        inside = any(e.date >= start and (end is None or e.date <= end) for start, end in owners[e.activity])
         if not inside:
             yield _p(e, "outside-periods", f"the entry dated {e.date} falls outside every program period of the member",
                      "warning")
@@ -141,7 +148,7 @@ def check_dates(member: Member, today: date) -> Iterable[Problem]:
 
 CHECKS: list[Callable[[Member, Registry], Iterable[Problem]]] = [
     check_enrolments,
-    lambda m, r: (p for e in m.entries for p in check_entry(e, _programs_of(m, r), r)),
+    check_entries,
     lambda m, r: check_duplicates(m),
     check_periods,
 ]

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Protocol, Sequence
 
+from cepledger.calc.coaching import COACHING_ACTIVITY as COACHING  # the one name of the coaching log's activity
 from cepledger.calc.evaluate import evaluate_program
 from cepledger.calc.views import program_years, select_period
 from cepledger.model.periods import program_span, reporting_year, window_end, year_label
@@ -26,9 +27,6 @@ from cepledger.model.records import ZERO, Entry, Member, Period
 from cepledger.model.reflection import answers_of, is_reflection
 from cepledger.model.results import EntryResult, ProgramResult, RequirementResult
 from cepledger.rules.model import Program, Requirement
-
-#: the activity whose entries make a program year's coaching log, when a program defines it
-COACHING = "coaching"
 
 
 class EvidenceCheck(Protocol):
@@ -266,7 +264,7 @@ def coaching_log(result: ProgramResult) -> tuple[CoachingRow, ...]:
     for er in result.entries:
         e = er.entry
         if e.activity == COACHING and not e.is_void:
-            out.append(CoachingRow(e, e.hours or ZERO, e.title or e.item or "", getattr(e, "with_", None)))
+            out.append(CoachingRow(e, e.hours or ZERO, e.title or e.item or "", e.with_))
     return tuple(out)
 
 

@@ -7,6 +7,7 @@ so they import nothing heavy unless the format needs it (rich for tables only).
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -177,9 +178,10 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
         return _summary_for_scripts(env, paths, view, check, fmt)
     rows: list[tuple[Member, ProgramResult]] = []
     problems: list[Problem] = []
-    for member, results, probs in _evaluate_each(env, paths, view):
-        rows.extend((member, pr) for pr in results)
+    for _, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
+        rows.extend(pieces)
         problems.extend(probs)
+        env.err.write(warnings)
     earlier = {(m.id, pr.program): [y for y in _program_years(env, m, pr, as_of_d) if y.period.start < pr.period.start]
                for m, pr in rows}
     if fmt == "md":
@@ -197,20 +199,20 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
 def _summary_for_scripts(env: Env, paths: list[Path], view: dict, check: bool, fmt: str) -> int:
     """``summary --format json|csv|ndjson``: each member's rows rendered as soon as it is
     evaluated, so a large organisation never holds every ledger in memory at once (ndjson
-    lines are written at once: one program object with ``member`` per line)."""
+    lines are written at once: one program object with ``member`` per line). Many ledgers
+    are read by several processes (``summary_jobs``), in order."""
     from cepledger.render.json_csv import write_json_line
 
     items: list[tuple[bool, Any]] = []
     problems: list[Problem] = []
-    for member, results, probs in _evaluate_each(env, paths, view):
+    for mets, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
         problems.extend(probs)
-        for pr in results:
+        env.err.write(warnings)
+        for met, piece in zip(mets, pieces):
             if fmt == "ndjson":
-                write_json_line(render.program_json(pr, member=member.id), env.out)
-                items.append((pr.met, None))
-                continue
-            items.append((pr.met, render.program_json(pr, member=member.id) if fmt == "json"
-                          else render.requirement_rows(member.id, pr)))
+                write_json_line(piece, env.out)
+                piece = None
+            items.append((met, piece))
     if fmt == "json":
         render.write_json([obj for _, obj in items], env.out)
     elif fmt == "csv":
@@ -219,20 +221,71 @@ def _summary_for_scripts(env: Env, paths: list[Path], view: dict, check: bool, f
     return report_problems(env, problems, 1 if short else 0)
 
 
-def _evaluate_each(env: Env, paths: list[Path], view: dict):
-    """``(member, results, [])`` per ledger that loads, ``(None, [], problems)`` per one that does not."""
-    from cepledger.ledger import load as ledger_load
-    from cepledger.render.progress import track
+PARALLEL_FROM = 64  # ledgers; below this, starting processes costs more than it saves (docs/performance.md)
 
-    for path in track(paths, env.progress, "summary"):
-        try:
-            member = checked(env, ledger_load.load_member(path))
-            results = evaluate(env, member, view["year"], program=view["program"], as_of=view["as_of"],
-                               program_year=view["program_year"], one_member=False)
-        except DataError as exc:
-            yield None, [], exc.problems
-            continue
-        yield member, results, []
+
+def summary_jobs(n_paths: int, environ=os.environ) -> int:
+    """How many processes read the ledgers: ``$CEPLEDGER_JOBS``, else one per CPU (at most
+    4), and one for fewer than ``PARALLEL_FROM`` ledgers."""
+    text = environ.get("CEPLEDGER_JOBS", "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            raise UsageError(f"bad CEPLEDGER_JOBS '{text}': give a number of processes such as 2, or unset it")
+        return int(text)
+    return 1 if n_paths < PARALLEL_FROM else max(1, min(4, os.cpu_count() or 1))
+
+
+def _rendered_each(env: Env, paths: list[Path], view: dict, fmt: str):
+    """Per ledger, in order: ``(mets, pieces, problems, warnings)``, its programs rendered for
+    ``fmt`` (for a table or Markdown, the ``(member, result)`` pairs to render together)."""
+    from cepledger.render.progress import Progress
+
+    jobs = summary_jobs(len(paths))
+    with Progress(env.progress, len(paths), "summary") as bar:
+        if jobs == 1:
+            for path in paths:
+                yield _render_one(env, path, view, fmt)
+                bar.tick()
+            return
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = max(1, len(paths) // (jobs * 8))
+        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for done in pool.map(_render_chunk, [(env.ledgers, env.today, c, view, fmt) for c in chunks]):
+                yield from done
+                bar.tick(len(done))
+
+
+def _render_chunk(task: tuple) -> list:
+    """A worker's share of ``_rendered_each``: each ledger of the chunk, in order."""
+    import io
+
+    ledgers, today, chunk, view, fmt = task
+    env = Env(ledgers=ledgers, today=today, out=io.StringIO(), err=io.StringIO())
+    return [_render_one(env, path, view, fmt) for path in chunk]
+
+
+def _render_one(env: Env, path: Path, view: dict, fmt: str) -> tuple[list, list, list, str]:
+    import io
+
+    from cepledger.ledger import load as ledger_load
+
+    err, env.err = env.err, io.StringIO()  # the warnings of this ledger, printed in ledger order
+    try:
+        member = checked(env, ledger_load.load_member(path))
+        results = evaluate(env, member, view["year"], program=view["program"], as_of=view["as_of"],
+                           program_year=view["program_year"], one_member=False)
+    except DataError as exc:
+        return [], [], exc.problems, env.err.getvalue()
+    finally:
+        warnings, env.err = env.err.getvalue(), err
+    if fmt in ("table", "md"):  # rendered together, once every ledger is in
+        pieces = [(member, pr) for pr in results]
+    else:
+        pieces = [render.requirement_rows(member.id, pr) if fmt == "csv" else render.program_json(pr, member=member.id)
+                  for pr in results]
+    return [pr.met for pr in results], pieces, [], warnings
 
 
 # ------------------------------------------------------------------ report
