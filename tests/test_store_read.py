@@ -372,6 +372,18 @@ def test_hard_link_is_refused(ledgers: Path, write_ledger, tmp_path: Path) -> No
     assert exc.value.problems[0].code == "hard-link" and "2 hard links" in str(exc.value)
 
 
+def test_a_new_member_file_still_linked_to_its_own_temp_name_is_read(ledgers: Path, write_ledger) -> None:
+    """`member add` links the new file into place, then removes its temp name; killed in
+    between, the ledger has two names, the other one cepledger's own temp file: it reads."""
+    p = write_ledger(SAMPLE)
+    twin = p.parent / f".{p.name}.k3x9q2.tmp"
+    os.link(p, twin)
+    assert load_member(p).id == p.stem
+    os.link(p, p.parent / f".{p.name}.second.tmp")  # three names: not just the writer's own leftover
+    with pytest.raises(DataError, match="3 hard links"):
+        load_member(p)
+
+
 def test_huge_file_is_refused_quickly(ledgers: Path) -> None:
     p = ledgers / "jdoe.toml"
     with open(p, "wb") as f:

@@ -77,6 +77,23 @@ def _refuse(path: str, code: str, message: str) -> DataError:
     return DataError(Problem(path, 0, code, message))
 
 
+def _own_temp_twin(path: str, st: os.stat_result) -> bool:
+    """Whether the other name of a twice-linked ledger is cepledger's own temp file: a new
+    member file is linked into place and its temp name removed after, so a writer killed
+    (or refused the removal) in between leaves both. The next write removes the temp."""
+    folder, name = os.path.split(path)
+    prefix = f".{name}."  # .<id>.toml.<random>.tmp (ledger.write)
+    try:
+        for other in os.listdir(folder or "."):
+            if other.startswith(prefix) and other.endswith(".tmp"):
+                o = os.lstat(os.path.join(folder, other))
+                if (o.st_ino, o.st_dev) == (st.st_ino, st.st_dev):
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 def _check_stat(path: str, st: os.stat_result, limit: int, what: str) -> None:
     mode = st.st_mode
     if stat.S_ISLNK(mode):
@@ -88,7 +105,7 @@ def _check_stat(path: str, st: os.stat_result, limit: int, what: str) -> None:
         kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else (
             "a device" if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) else "not a regular file")
         raise _refuse(path, "not-a-file", f"{path} is {kind}, not a {what}; rename or remove it.")
-    if st.st_nlink > 1:
+    if st.st_nlink > 1 and not (st.st_nlink == 2 and _own_temp_twin(path, st)):
         # Replacing a hard-linked file atomically would silently split the links,
         # so such a file is refused rather than half-updated.
         raise _refuse(path, "hard-link", f"{path} has {st.st_nlink} hard links; give it its own copy "

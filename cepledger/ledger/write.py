@@ -289,7 +289,10 @@ def _replace(path: Path, tmp: str, snap: Snapshot, member_id: str, fault: str | 
             raise UsageError(f"the member {member_id!r} already exists ({path}).") from None
         os.replace(tmp, path)
     else:
-        os.unlink(tmp)
+        try:
+            os.unlink(tmp)
+        except OSError:  # the new ledger is in place; the next writer removes the temp name (_clean_temps)
+            pass
     return True
 
 
