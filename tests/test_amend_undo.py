@@ -400,3 +400,17 @@ def test_a_crash_during_amend_or_undo_leaves_the_before_or_the_after(folder, poi
                        capture_output=True, timeout=30)
     assert r.returncode == 137 and path.read_bytes() == amended
     assert cep(folder, "undo", "jdoe").exit_code == 0 and ledger_text(folder) == LEDGER
+
+
+def test_a_change_the_journal_cannot_keep_is_made_and_says_undo_cannot_take_it_back(folder, monkeypatch,
+                                                                                     tmp_path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the state folder should be\n")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocked))
+    before = (folder / "jdoe.toml").read_bytes()
+    r = cep(folder, "add", "jdoe", "live-webinar", "1", "--date", "2025-11-20", "--item", "webinar-2")
+    assert r.exit_code == 0, r.stderr
+    after = (folder / "jdoe.toml").read_bytes()
+    assert after.startswith(before) and b"webinar-2" in after  # the change is made
+    assert r.stderr == (f"warning: the change to {folder / 'jdoe.toml'} was made, but the undo journal could not "
+                        "be saved, so `cep undo` cannot take this command back.\n")

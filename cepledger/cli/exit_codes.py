@@ -67,10 +67,21 @@ def call(ctx, fn, *args, **kwargs) -> None:
 
     from cepledger.cli.env import Env, ledgers_from, today_from_env
 
+    import warnings
+
+    from cepledger.model.errors import UndoNotRecorded
+
     opts = ctx.find_root().obj or {}
     try:
         env = Env(ledgers=ledgers_from(opts.get("ledgers")), today=today_from_env(), out=sys.stdout, err=sys.stderr)
-        code = fn(env, *args, **kwargs)
+        with warnings.catch_warnings(record=True) as noted:
+            warnings.simplefilter("always", UndoNotRecorded)
+            code = fn(env, *args, **kwargs)
+        for w in noted:  # a change made, with something the user must know about it
+            if issubclass(w.category, UndoNotRecorded):
+                sys.stderr.write(f"warning: {w.message}.\n")
+            else:  # not ours: shown as Python would have shown it
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
     except BrokenPipeError:
         code = closed_pipe()
     except typer.TyperException:

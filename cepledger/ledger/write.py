@@ -330,7 +330,14 @@ def transact(path: Path, planner: Callable[[Snapshot], Plan], *, validate: Valid
             written = verify(path, snap, plan)
             if _commit(path, snap, plan.new, member_id, fault):
                 if command is not None:
-                    journal.record(path, command(), snap.data, plan.new)
+                    if not journal.record(path, command(), snap.data, plan.new):
+                        import warnings
+
+                        from cepledger.model.errors import UndoNotRecorded
+
+                        warnings.warn(UndoNotRecorded(
+                            f"the change to {path} was made, but the undo journal could not be saved, "
+                            "so `cep undo` cannot take this command back"), stacklevel=2)
                     _fault(fault, "after-journal")
                 if after is not None:
                     after()

@@ -57,3 +57,8 @@ class WriteError(CepError):
     """The ledger could not be written: lock timeout, disk full, permission (exit 4)."""
 
     exit_code = 4
+
+
+class UndoNotRecorded(UserWarning):
+    """A change was written, but the undo journal could not keep it (``cep undo`` cannot
+    take it back). Raised as a warning by ``ledger.write``; the CLI prints it on stderr."""
