@@ -9,7 +9,6 @@ report shows is ``calc.report``; how it looks is ``render.report_*`` and ``rende
 from __future__ import annotations
 
 import hashlib
-from datetime import date
 from pathlib import Path
 
 from cepledger.cli.env import Env
