@@ -111,3 +111,14 @@ def test_a_broken_ledger_is_reported_and_the_rest_still_shown(folder) -> None:
     r = cep(folder, "due", "--format", "json")
     assert r.exit_code == 3 and "bad.toml:2" in r.stderr
     assert json.loads(r.stdout)[0]["member"] == "jdoe"
+
+
+def test_due_follows_the_program_year_in_effect_today(tmp_path) -> None:
+    """Enrolled 2025-03-15, on 2026-04-01 year 2 is in effect (status shows it), though
+    year 1 has more days in 2025-26: year 2's deadlines are listed, year 1's are overdue."""
+    folder = make_ledgers(tmp_path, eva='schema = 1\n\n[member]\nid = "eva"\nname = "Eva"\n\n'
+                                          '[programs.casc-butte]\nsince = 2025-03-15\nemployed_since = 2025-01-10\n')
+    rows = json.loads(cep(folder, "due", "--within", "400", "--format", "json", today="2026-04-01").stdout)
+    by_year = {(x["period"]["label"], x["due"]) for x in rows}
+    assert by_year == {("year 1", "2026-03-14"), ("year 2", "2027-03-14")}
+    assert ("year 2", "coaching-hours") in {(x["period"]["label"], x["requirement"]) for x in rows}

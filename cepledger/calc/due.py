@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from cepledger.calc.evaluate import evaluate_program
+from cepledger.calc.views import select_period
 from cepledger.model.periods import previous_period, program_period, reporting_year
 from cepledger.model.records import Member, Period
 from cepledger.model.results import RequirementResult
@@ -69,7 +70,7 @@ def _periods(program: Program, member: Member, today: date) -> list[Period]:
     enrolment = member.enrolment(program.id)
     if enrolment is None:
         return []
-    current = program_period(program.period, enrolment, reporting_year(today, program.period.start_month))
+    current = select_period(program, enrolment, on=today)  # the period in effect today, as `status` shows it
     out = []
     if current is not None:
         out.append(current)
