@@ -8,8 +8,6 @@ from these same declarations, so the two parsers cannot disagree about a spellin
 metavar or which options a command takes. No Typer here.
 """
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 

@@ -14,8 +14,6 @@ up to two decimals and ``Amount.note`` says so, for the effect line. A plain num
 never rounded: ``1.555`` is refused ("say 1.56"). Nothing here reads a file or the clock.
 """
 
-from __future__ import annotations
-
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple

@@ -4,8 +4,6 @@ Library code raises these; only ``cli.py`` turns them into an exit code and a se
 on stderr (SPEC.md, "Exit codes").
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 

@@ -7,8 +7,6 @@ What the calculator makes of them is in ``model.results``. Nothing here does I/O
 reads the clock.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType

@@ -4,8 +4,6 @@ Frozen records that flow calculator -> report; amounts are ``Decimal``. Nothing 
 does I/O or reads the clock.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple

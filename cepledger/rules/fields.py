@@ -5,8 +5,6 @@ The validator (``rules.validate``) checks rule files against these tables,
 ``cep programs`` shows what they describe. Data only: no I/O.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any, NamedTuple
 

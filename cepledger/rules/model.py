@@ -5,8 +5,6 @@ way); the calculator and the renderers only read them. ``Registry`` holds every 
 program by id. No I/O.
 """
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Any, NamedTuple
 
