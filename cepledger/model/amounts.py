@@ -27,9 +27,10 @@ PLACES = 2
 _HUNDREDTH = Decimal("0.01")
 FORMS = "a number like 3 or 1.5 (at most two decimals), or a duration like 1h30m, 90m or 1:30"
 
-_HM_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?$")
-_COLON_RE = re.compile(r"^(\d+):(\d{2})$")
-_NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")  # no exponent (1e3), no digit groups
+# Patterns for what a user types, compiled by `re` on first use (most commands read no input).
+_HM = r"^(?:(\d+(?:\.\d+)?)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:utes?|s)?)?)?$"
+_COLON = r"^(\d+):(\d{2})$"
+_NUMBER = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"  # no exponent (1e3), no digit groups
 
 
 class Amount(NamedTuple):
@@ -60,9 +61,9 @@ def plain(value: Decimal) -> str:
 def is_duration(text: str) -> bool:
     """True when ``text`` is written as a duration (``1h30m``, ``90m``, ``1:30``), not a number."""
     raw = text.strip().lower()
-    if _COLON_RE.match(raw):
+    if re.match(_COLON, raw):
         return True
-    m = _HM_RE.match(raw)
+    m = re.match(_HM, raw)
     return bool(m and (m.group(1) or m.group(2)))
 
 
@@ -80,7 +81,7 @@ def parse_amount(text: str, *, durations: bool = True) -> Amount:
     else:
         if raw.lower().lstrip("+-") in ("nan", "snan", "inf", "infinity"):
             raise UsageError(f"bad amount '{text}': give an ordinary number, like 3 or 1.5")
-        if not _NUMBER_RE.match(raw):
+        if not re.match(_NUMBER, raw):
             raise UsageError(f"bad amount '{text}': give {FORMS}")
         value = Decimal(raw)
         why = places_problem(value)
@@ -95,11 +96,11 @@ def parse_amount(text: str, *, durations: bool = True) -> Amount:
 
 
 def _duration(raw: str, text: str) -> Amount:
-    colon = _COLON_RE.match(raw)
+    colon = re.match(_COLON, raw)
     if colon:
         hours, minutes, with_hours = Decimal(colon.group(1)), int(colon.group(2)), True
     else:
-        m = _HM_RE.match(raw)
+        m = re.match(_HM, raw)
         assert m is not None
         hours, minutes, with_hours = Decimal(m.group(1) or 0), int(m.group(2) or 0), bool(m.group(1))
         if with_hours and places_problem(hours):

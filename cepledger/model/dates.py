@@ -31,13 +31,13 @@ ACCEPTED = (f"{FORMS}; a date with slashes or dots (03/10/2025) needs --date-for
             "(or a pattern such as %d/%m/%Y)")
 NAMED_FORMATS = {"DMY": "day first", "MDY": "month first", "YMD": "year first"}
 
-_ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_BASIC_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_NUMERIC_RE = re.compile(r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$")
+# Patterns for what a user types, compiled by `re` on first use (most commands read no input).
+_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})$"
+_BASIC = r"^(\d{4})(\d{2})(\d{2})$"
+_NUMERIC = r"^(\d{1,4})([/.\-])(\d{1,2})\2(\d{1,4})$"
 _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}  # tomorrow: read, then refused for entries
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
-_DAY_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
 
 def check_date_format(fmt: str | None) -> str | None:
@@ -74,11 +74,11 @@ def parse_date(text: str, today: date, date_format: str | None = None) -> date:
             return datetime.strptime(text.strip(), fmt).date()
         except ValueError:
             pass  # the usual forms still apply; a numeric one is refused below, naming the format
-    for regex in (_ISO_RE, _BASIC_RE):
-        m = regex.match(raw)
+    for regex in (_ISO, _BASIC):
+        m = re.match(regex, raw)
         if m:
             return _day(int(m.group(1)), int(m.group(2)), int(m.group(3)), text)
-    m = _NUMERIC_RE.match(raw)
+    m = re.match(_NUMERIC, raw)
     if m:
         return _numeric(text, int(m.group(1)), int(m.group(3)), int(m.group(4)),
                         (len(m.group(1)), len(m.group(4))), fmt)

@@ -9,7 +9,6 @@ or at a device, on any platform a ledgers folder may be synced to.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from cepledger.model.errors import UsageError
 
@@ -59,6 +58,8 @@ def validate_member_id(raw: str) -> str:
         raise UsageError(f"the member id must be text; {_RULE}.")
     if is_valid_member_id(raw):  # fast path: the common case is already canonical
         return raw
+    import unicodedata  # only for an id that is not already canonical
+
     norm = unicodedata.normalize("NFKC", raw)
     if norm != raw:
         raise UsageError(
