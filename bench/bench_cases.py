@@ -147,7 +147,8 @@ def case_member(ctx: Context) -> None:
     tools = ctx.comparisons("member 200", str(journal))
     units += _tool_units(ctx, tools, journal, check_balance(expected))
     floor = ctx.s("python -c pass", [ctx.python, "-c", "pass"])
-    units.append([Step(floor)])
+    libraries = ctx.s("python -c 'import tomli, decimal, datetime, json'", [ctx.codes[0].python, "-c", LIBRARIES])
+    units += [[Step(floor)], [Step(libraries)]]
     ctx.runner.alternate(units, rounds)
     for code in ctx.codes:
         cold, again, table = found[code.name]
@@ -158,6 +159,9 @@ def case_member(ctx: Context) -> None:
         _before_after(ctx, "member 200: `status --format json`, cold", found["after"][0], found["before"][0], 1.0)
         _before_after(ctx, "member 200: `status` table, cold", found["after"][2], found["before"][2])
     ctx.row("`python -c pass` (the floor)", "", floor)
+    if tools[0] is not None:  # what no Python implementation of the design can go under
+        ctx.row("member 200: floor: Python importing the TOML parser, decimal, datetime and json", "",
+                libraries, "hledger", tools[0])
 
 
 def case_organisation(ctx: Context) -> None:
@@ -213,8 +217,12 @@ def case_large(ctx: Context) -> None:
         found[code.name] = (js, table)
     tools = ctx.comparisons("100k", str(journal))
     units += _tool_units(ctx, tools, journal, check_balance(expected))
+    parse = ctx.s("one tomli parse of the 100k ledger", parse_argv(ctx, path))
+    units.append([Step(parse)])
     ctx.runner.alternate(units, rounds, warmup=ctx.warmup("large"))
     hl = tools[0]
+    if hl is not None:
+        ctx.row("100k entries: floor: one whole process parsing the file with tomli", "", parse, "hledger", hl)
     for code in ctx.codes:
         js, table = found[code.name]
         _tool_rows(ctx, "100k entries: `status --format json`, cold", code, js, tools, 0.35)
@@ -262,12 +270,40 @@ def case_add(ctx: Context) -> None:
         a, b = _add_step(ctx, code, "10", small), _add_step(ctx, code, "10k", large)
         units += [[a], [b]]
         found[code.name] = (a.series, b.series)
+    parses = [ctx.s(f"one tomli parse of the {label} ledger", parse_argv(ctx, Path(meta["ledgers"]).parent / "pristine.toml"))
+              for label, meta in (("10-entry", small), ("10k", large))]
+    units += [[Step(p)] for p in parses]
     ctx.runner.alternate(units, rounds)
     for code in ctx.codes:
         a, b = found[code.name]
         ctx.row("`add` on 10,000 entries", code.name, b, "add on 10", a, 1.5)
+    _parse_bound_row(ctx, found[ctx.codes[0].name][0], *parses)
     if "before" in found:
         _before_after(ctx, "`add` on 10,000 entries", found["after"][1], found["before"][1])
+
+
+LIBRARIES = "import tomli, decimal, datetime, json"  # the design's TOML parser, amounts, dates and JSON
+PARSE = ("import sys, tomli; from decimal import Decimal; "
+         "tomli.loads(open(sys.argv[1], encoding='utf-8').read(), parse_float=Decimal)")
+
+
+def parse_argv(ctx: Context, path: Path) -> list[str]:
+    """A whole process that only parses ``path`` with tomli, as the reader does."""
+    return [ctx.codes[0].python, "-c", PARSE, str(path)]
+
+
+def _parse_bound_row(ctx: Context, add10: Series, parse10: Series, parse10k: Series) -> None:
+    """The least ``add`` on 10,000 entries can take against ``add`` on 10, from the parse
+    alone: per round, (add on 10 + parse of 10,000 entries - parse of 10) / add on 10.
+    Every ``add`` parses the ledger it appends to (the design's one reader)."""
+    a, p10, p10k = add10.walls(), parse10.walls(), parse10k.walls()
+    rounds = [r for r in a if r in p10 and r in p10k and a[r] > 0]
+    if not rounds:
+        return
+    bound = {r: a[r] + p10k[r] - p10[r] for r in rounds}
+    ctx.rows.append(Row("`add` on 10,000 entries: floor: add on 10 plus the parse of 9,990 more entries", "",
+                        Spread.of(list(bound.values())), "add on 10", add10.time(), None,
+                        paired_ratios(bound, a), "s"))
 
 
 REPORT_ALL_SECONDS = 5.0  # issue "Reports an auditor and a program director want": < 5 s cold
