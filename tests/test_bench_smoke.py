@@ -340,3 +340,21 @@ def test_the_report_all_case_writes_every_page_and_judges_the_5_s_target(tmp_pat
     assert row.result == "PASS" and not row.error
     site = Path(meta["ledgers"]).parent / "site"
     assert len(list((site / "members").glob("*.html"))) == 6 and (site / "index.html").is_file()
+
+
+def test_the_add_floor_is_add_on_10_plus_the_extra_parse_per_round(tmp_path):
+    def series(name, walls):
+        s = bench_measure.Series(name, ["x"])
+        s.samples = {r: bench_measure.Sample(w, 1, 0) for r, w in walls.items()}
+        return s
+
+    ctx = bench_cases.Context(bench_measure.Runner({}), {}, [], None, None, sys.executable, tmp_path / "xdg",
+                              lambda size: 1, lambda size: False)
+    add10 = series("add10", {0: 0.20, 1: 0.30, 2: 0.25})
+    parse10, parse10k = series("p10", {0: 0.05, 1: 0.05}), series("p10k", {0: 0.25, 1: 0.35})
+    bench_cases._parse_bound_row(ctx, add10, parse10, parse10k)  # round 2 has no parse: left out
+    (row,) = ctx.rows
+    assert row.limit is None and row.vs == "add on 10" and row.value.n == 2
+    assert row.ratios == pytest.approx([0.40 / 0.20, 0.60 / 0.30])
+    bench_cases._parse_bound_row(ctx, add10, series("none", {}), parse10k)
+    assert len(ctx.rows) == 1
