@@ -111,3 +111,26 @@ def test_a_cancelled_prompt_is_130_and_changes_nothing(tmp_path: Path) -> None:
 def test_exit_1_still_means_short(tmp_path: Path) -> None:
     ledgers = make_ledgers(tmp_path, jdoe=JDOE)
     assert cep(ledgers, "status", "jdoe", "--check").exit_code == 1
+
+
+@pytest.mark.parametrize("amount", ["-1", "-1.5", "-0.25"])
+def test_a_negative_amount_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatch, capsys, amount) -> None:
+    """Click would say "No such option: -1"; the user meant an amount."""
+    ledgers = make_ledgers(tmp_path, jdoe=JDOE)
+    before = snapshot(ledgers)
+    monkeypatch.setenv("CEPLEDGER_TODAY", TODAY)
+    for command in (["add", "jdoe", "live-webinar", amount], ["amend", "jdoe", "a00001", amount]):
+        with pytest.raises(SystemExit) as exit_:
+            cli_app.main(["--ledgers", str(ledgers), *command])
+        assert exit_.value.code == 2
+        out = capsys.readouterr()
+        assert out.err == (f"cep: {amount} is negative; amounts are positive numbers such as 1.5 (to cancel an "
+                           "entry, void it with `cep void`; to correct it, `cep amend`).\n") and out.out == ""
+    assert snapshot(ledgers) == before
+
+
+def test_an_unknown_option_that_is_not_a_number_keeps_clicks_message(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli_app.main(["add", "jdoe", "live-webinar", "-1h"])
+    assert exit_.value.code == 2
+    assert "No such option: -1" in capsys.readouterr().err

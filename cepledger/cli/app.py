@@ -10,6 +10,7 @@ raised outside any command (70 for a bug).
 # No `from __future__ import annotations`: Typer reads these annotations at start-up.
 
 import inspect
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -92,6 +93,15 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+def _negative_number(exc: Exception, args: list[str]) -> str | None:
+    """The word behind click's "No such option: -1" when it is a negative number (``cep add
+    jdoe live-webinar -1.5``): click reads it as options (-1, then .5), but the user meant an amount."""
+    name = getattr(exc, "option_name", None)
+    if not isinstance(name, str) or not re.fullmatch(r"-\d", name):
+        return None
+    return next((a for a in args if a.startswith(name) and re.fullmatch(r"-\d+(?:\.\d*)?", a)), None)
+
+
 def _run_app(args: list[str], prog_name: str) -> int:
     """The app's exit code; click's own errors printed as click prints them."""
     from cepledger.cli.exit_codes import ABORTED, closed_pipe, report_error
@@ -102,6 +112,11 @@ def _run_app(args: list[str], prog_name: str) -> int:
         sys.stderr.write("aborted; nothing was changed\n")
         return ABORTED
     except typer.TyperException as exc:  # click's errors (Typer vendors click): about the command line
+        negative = _negative_number(exc, args)
+        if negative:
+            sys.stderr.write(f"{prog_name}: {negative} is negative; amounts are positive numbers such as 1.5 "
+                             "(to cancel an entry, void it with `cep void`; to correct it, `cep amend`).\n")
+            return 2
         exc.show()
         return exc.exit_code if exc.exit_code != 1 else 2
     except SystemExit:
