@@ -161,6 +161,21 @@ def test_date_format_says_how_to_read_it(ledgers, fmt, day):
     assert f"date = {day}\n" in new_entry(ledgers, added(r.stdout))
 
 
+def test_member_add_and_enrol_take_the_date_format_too(ledgers):
+    before = snapshot(ledgers)
+    r = cep(ledgers, "member", "add", "zz", "--name", "Z Z", "--program", "cass-cep", "--since", "01/02/2026")
+    assert (r.exit_code, r.stdout) == (2, "") and r.stderr.startswith("error: ambiguous date '01/02/2026': ")
+    assert snapshot(ledgers) == before
+    r = cep(ledgers, "member", "add", "zz", "--name", "Z Z", "--program", "cass-cep", "--since", "01/02/2026",
+            "--date-format", "DMY")
+    assert r.exit_code == 0, r.stderr
+    assert "[programs.cass-cep]\nsince = 2026-02-01\n" in (ledgers / "zz.toml").read_text()
+    r = cep(ledgers, "member", "enrol", "zz", "casc-butte", "--since", "03/04/2025", "--employed-since", "02/04/2025",
+            "--date-format", "MDY")
+    assert r.exit_code == 0, r.stderr
+    assert "[programs.casc-butte]\nsince = 2025-03-04\nemployed_since = 2025-02-04\n" in (ledgers / "zz.toml").read_text()
+
+
 def test_a_bad_date_format_is_a_usage_error(ledgers):
     before = snapshot(ledgers)
     r = cep(ledgers, "add", "jdoe", "live-webinar", "1", "--date", "01/02/2026", "--date-format", "dd/mm")

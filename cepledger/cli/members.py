@@ -40,6 +40,7 @@ def member_add_cmd(
                                    autocompletion=complete_program)],
     since: SinceOpt,
     employed_since: EmployedOpt = None,
+    date_format: annotated(options.DATE_FORMAT) = None,
 ) -> None:
     """Create a member's ledger file, enrolled in one program.
 
@@ -49,7 +50,7 @@ def member_add_cmd(
     """
     from cepledger.cli.run.members import run_member_add
 
-    call(ctx, run_member_add, member_id, name, program, since, employed_since)
+    call(ctx, run_member_add, member_id, name, program, since, employed_since, date_format)
 
 
 def member_enrol_cmd(
@@ -58,6 +59,7 @@ def member_enrol_cmd(
     program: Annotated[str, argument("PROGRAM", "program to enrol in", autocompletion=complete_program)],
     since: SinceOpt,
     employed_since: EmployedOpt = None,
+    date_format: annotated(options.DATE_FORMAT) = None,
 ) -> None:
     """Enrol a member in another program.
 
@@ -67,7 +69,7 @@ def member_enrol_cmd(
     """
     from cepledger.cli.run.members import run_member_enrol
 
-    call(ctx, run_member_enrol, member_id, program, since, employed_since)
+    call(ctx, run_member_enrol, member_id, program, since, employed_since, date_format)
 
 
 def member_list_cmd(ctx: typer.Context, fmt: annotated(options.FORMAT) = default_of(options.FORMAT)) -> None:

@@ -36,7 +36,7 @@ def run_init(env: Env, directory: str | None) -> int:
 
 
 def run_member_add(env: Env, member_id: str, name: str, program: str, since: str,
-                   employed_since: str | None) -> int:
+                   employed_since: str | None, date_format: str | None = None) -> int:
     """Create ``<ledgers>/<member_id>.toml``, enrolled in ``program`` since ``since``."""
     from cepledger.ledger import files as ledger_files
     from cepledger.ledger import write as ledger_write
@@ -45,8 +45,8 @@ def run_member_add(env: Env, member_id: str, name: str, program: str, since: str
 
     member_id = validate_member_id(member_id)
     prog = env.registry().get(program)
-    since_d = parse_date(since, env.today)
-    employed_d = parse_date(employed_since, env.today) if employed_since else None
+    since_d = parse_date(since, env.today, date_format)
+    employed_d = parse_date(employed_since, env.today, date_format) if employed_since else None
     if not name.strip():
         raise UsageError("--name is empty; give the member's name, e.g. --name 'Jane Doe'")
     _ledgers_exist(env)
@@ -60,7 +60,8 @@ def run_member_add(env: Env, member_id: str, name: str, program: str, since: str
     return 0
 
 
-def run_member_enrol(env: Env, member_id: str, program: str, since: str, employed_since: str | None) -> int:
+def run_member_enrol(env: Env, member_id: str, program: str, since: str, employed_since: str | None,
+                     date_format: str | None = None) -> int:
     """Add a ``[programs.<program>]`` table to the member's ledger."""
     from cepledger.ledger import write as ledger_write
     from cepledger.model.dates import parse_date
@@ -69,8 +70,8 @@ def run_member_enrol(env: Env, member_id: str, program: str, since: str, employe
     prog = env.registry().get(program)
     if member.enrolment(prog.id) is not None:
         raise UsageError(f"{member.id} is already enrolled in {prog.id} (since {member.enrolment(prog.id).since})")
-    since_d = parse_date(since, env.today)
-    employed_d = parse_date(employed_since, env.today) if employed_since else None
+    since_d = parse_date(since, env.today, date_format)
+    employed_d = parse_date(employed_since, env.today, date_format) if employed_since else None
     ledger_write.add_enrolment(path, prog.id, since_d, employed_d)
     env.out.write(f"enrolled {member.id} in {prog.id} since {since_d}\n")
     _note_employed_since(env, prog, employed_d)
