@@ -140,3 +140,32 @@ def test_the_packaged_programs_may_be_hard_links(tmp_path, monkeypatch):
     monkeypatch.setattr(rules_load, "PACKAGE_PROGRAMS", package)
     reg = load_registry()
     assert reg.problems == [] and list(reg.programs) == ["small"]
+
+
+def test_each_program_keeps_the_bytes_it_was_validated_from(tmp_path):
+    """A report's SHA-256 of a rule file is of what the registry read (``Program.source``),
+    not of a second read that could meet a file changed in between."""
+    import hashlib
+
+    from cepledger.cli.run.report import rule_files
+    from cepledger.rules.load import PACKAGE_PROGRAMS
+
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    child = (PACKAGE_PROGRAMS / "casc-butte.toml").read_text(encoding="utf-8").replace(
+        'id = "casc-butte"', 'id = "casc-mine"')
+    (folder / "casc-mine.toml").write_text(child, encoding="utf-8")
+    registry = load_registry([folder])
+    mine, base = registry.programs["casc-mine"], registry.programs["casc-base"]
+    assert mine.source == child.encode("utf-8") and mine.extends == "casc-base"
+    assert base.source == (PACKAGE_PROGRAMS / "casc-base.toml").read_bytes() and base.extends is None
+    (folder / "casc-mine.toml").write_text("changed since it was read", encoding="utf-8")
+
+    class FixedEnv:
+        def registry(self):
+            return registry
+
+    digests = rule_files(FixedEnv(), mine, {})
+    assert [(d.what, d.sha256, d.version) for d in digests] == [
+        ("casc-mine", hashlib.sha256(child.encode("utf-8")).hexdigest(), "format 1"),
+        ("casc-base", hashlib.sha256(base.source).hexdigest(), "format 1")]

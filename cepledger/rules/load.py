@@ -23,8 +23,8 @@ from cepledger.rules.validate import validate_program
 PACKAGE_PROGRAMS = Path(__file__).with_name("programs")
 MAX_RULE_FILE_BYTES = 1024 * 1024  # the packaged programs are under 10 KiB each
 
-# (document, path, line of each table and key) per program id, as read
-RawPrograms = dict[str, tuple[dict, str, dict[str, int]]]
+# (document, path, line of each table and key, the file's bytes) per program id, as read
+RawPrograms = dict[str, tuple[dict, str, dict[str, int], bytes]]
 
 
 def load_registry(extra_dirs: list[Path] | tuple[Path, ...] = (), *, strict: bool = True) -> Registry:
@@ -56,13 +56,13 @@ def _read_folders(folders: list[Path], problems: list[Problem]) -> RawPrograms:
             parsed = _read_rule_file(path, problems, packaged=folder == PACKAGE_PROGRAMS)
             if parsed is None:
                 continue
-            doc, lines = parsed
+            doc, lines, data = parsed
             pid = doc.get("id")
             if not isinstance(pid, str) or pid != path.stem:
                 problems.append(Problem(str(path), lines.get("id", 1), "rule-id",
                                         f"the program id must equal the file name: write id = \"{path.stem}\""))
                 continue
-            raw[pid] = (doc, str(path), lines)
+            raw[pid] = (doc, str(path), lines, data)
     return raw
 
 
@@ -79,8 +79,9 @@ def _parse_rules_toml(text: str) -> dict:
         return tomllib.loads(text, parse_float=Decimal)
 
 
-def _read_rule_file(path: Path, problems: list[Problem], *, packaged: bool = False) -> tuple[dict, dict[str, int]] | None:
-    """Parse one rule file; returns the document and the line of each table and top-level key."""
+def _read_rule_file(path: Path, problems: list[Problem], *,
+                    packaged: bool = False) -> tuple[dict, dict[str, int], bytes] | None:
+    """Parse one rule file; returns the document, the line of each table and top-level key, and its bytes."""
     try:
         data = _rule_file_bytes(path, packaged)
     except FileNotFoundError:  # removed since the folder was listed
@@ -107,7 +108,7 @@ def _read_rule_file(path: Path, problems: list[Problem], *, packaged: bool = Fal
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         problems.append(Problem(str(path), line, "toml-syntax", f"invalid TOML: {msg}"))
         return None
-    return doc, _key_lines(text)
+    return doc, _key_lines(text), data
 
 
 def _rule_file_bytes(path: Path, packaged: bool) -> bytes:
@@ -191,7 +192,7 @@ def _build(pid: str, raw: RawPrograms, problems: list[Problem], built: dict[str,
     if pid in built:
         return built[pid][0]
     built[pid] = (None, {})
-    doc, path, lines = raw[pid]
+    doc, path, lines, data = raw[pid]
     merged = dict(doc)
     if doc.get("extends") is not None:
         inherited = _inherited(pid, raw, problems, built)
@@ -205,13 +206,15 @@ def _build(pid: str, raw: RawPrograms, problems: list[Problem], built: dict[str,
         if isinstance(merged.get("activities"), dict):
             merged["activities"] = {k: v for k, v in merged["activities"].items() if k != aid}
     prog = validate_program(pid, merged, path, lines, problems, own=doc)
+    if prog is not None:  # what a report's digest is of: the bytes validated, not a second read
+        prog = prog._replace(source=data, extends=doc.get("extends"))
     built[pid] = (prog, merged)
     return prog
 
 
 def _inherited(pid: str, raw: RawPrograms, problems: list[Problem], built: dict[str, tuple]) -> dict | None:
     """The effective document of the program ``pid`` extends, or ``None`` (with a problem) when it cannot be had."""
-    doc, path, lines = raw[pid]
+    doc, path, lines, _ = raw[pid]
     parent = doc["extends"]
     where = lines.get("extends", 1)
     if not isinstance(parent, str) or parent not in raw:

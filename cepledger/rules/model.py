@@ -107,6 +107,8 @@ class Program(NamedTuple):
     path: str = ""
     jurisdiction: str = ""
     abstract: bool = False
+    extends: str | None = None  # the program this file extends, as written
+    source: bytes = b""  # the bytes of its own rule file, exactly as read and validated
 
     def resolve_course(self, value: int | str | None, catalogue: str | None = None) -> str | None:
         """The catalogue slug named by ``value`` (a number or a slug), or ``None``."""

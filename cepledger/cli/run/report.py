@@ -84,8 +84,9 @@ def file_digest(what: str, path: Path | str, data: bytes, version: str = ""):
 
 
 def rule_files(env: Env, prog, cache: dict) -> list:
-    """The digests of a program's rule file and of every file it ``extends``, child first."""
-    from cepledger.ledger.parse import loads_toml
+    """The digests of a program's rule file and of every file it ``extends``, child first:
+    of the bytes the registry read and validated (``Program.source``)."""
+    from cepledger.rules.fields import FORMAT_VERSION
 
     out = []
     registry = env.registry()
@@ -93,13 +94,9 @@ def rule_files(env: Env, prog, cache: dict) -> list:
     while prog is not None and prog.id not in seen:
         seen.add(prog.id)
         if prog.id not in cache:
-            data = Path(prog.path).read_bytes()
-            doc = loads_toml(data.decode("utf-8"), prog.path)
-            cache[prog.id] = (file_digest(prog.id, prog.path, data, f"format {doc.get('format', '?')}"),
-                              doc.get("extends"))
-        digest, parent = cache[prog.id]
-        out.append(digest)
-        prog = registry.programs.get(parent) if isinstance(parent, str) else None
+            cache[prog.id] = file_digest(prog.id, prog.path, prog.source, f"format {FORMAT_VERSION}")
+        out.append(cache[prog.id])
+        prog = registry.programs.get(prog.extends) if prog.extends else None
     return out
 
 
