@@ -18,7 +18,8 @@ import pytest
 # package -> the other cepledger packages (or single modules) it may import
 ALLOWED_IMPORTS: dict[str, frozenset[str]] = {
     "model": frozenset(),
-    "rules": frozenset({"model", "ledger.files"}),  # ledger.files: rule files get the ledger's file safety
+    # ledger.files and ledger.parse: rule files get the ledger's file safety and its TOML 1.0 parser call
+    "rules": frozenset({"model", "ledger.files", "ledger.parse"}),
     "calc": frozenset({"model", "rules"}),
     "render": frozenset({"model", "rules", "calc"}),
     "ledger": frozenset({"model"}),
@@ -194,7 +195,7 @@ def fake_tree(tmp_path: Path, files: dict[str, str]) -> Path:
     ("calc/x.py", "def f():\n    import cepledger.render.words\n", "calc may not import render (allowed: model, rules)"),
     ("render/x.py", "from cepledger.ledger.evidence import verify_member\n", "render may not import ledger (allowed: calc, model, rules)"),
     ("model/x.py", "from cepledger.rules.model import Program\n", "model may not import rules (allowed: no other cepledger package)"),
-    ("rules/x.py", "from cepledger.ledger import write\n", "rules may not import ledger.write (allowed: ledger.files, model)"),
+    ("rules/x.py", "from cepledger.ledger import write\n", "rules may not import ledger.write (allowed: ledger.files, ledger.parse, model)"),
     ("ledger/x.py", "from cepledger.render.json_csv import num\n", "ledger may not import render (allowed: model)"),
     ("render/x.py", "import typer\n", "only cli may import typer"),
     ("calc/x.py", "from click import echo\n", "only cli may import click"),

@@ -169,3 +169,19 @@ def test_each_program_keeps_the_bytes_it_was_validated_from(tmp_path):
     assert [(d.what, d.sha256, d.version) for d in digests] == [
         ("casc-mine", hashlib.sha256(child.encode("utf-8")).hexdigest(), "format 1"),
         ("casc-base", hashlib.sha256(base.source).hexdigest(), "format 1")]
+
+
+@pytest.mark.parametrize(("text", "line", "code"), [
+    ('id = "x"\nname = "\\x41"\n', 2, "toml-syntax"),  # TOML 1.1 only: refused as ledgers refuse it
+    ('id = "x"\n\nv = ' + "[" * 5000 + "]" * 5000 + "\n", 3, "too-deep"),
+    ('id = "x"\nv = ' + "9" * 5000 + "\n", 2, "bad-number"),
+])
+def test_a_rule_file_is_parsed_as_a_ledger_is(tmp_path, text, line, code):
+    """One TOML call for ledgers and rule files (``ledger.parse.loads_toml``): TOML 1.0
+    exactly whatever tomli is installed, and the same located problems."""
+    folder = tmp_path / "programs"
+    folder.mkdir()
+    (folder / "x.toml").write_text(text, encoding="utf-8")
+    registry = load_registry([folder], strict=False)
+    assert [(p.path, p.line, p.code) for p in registry.problems] == [(str(folder / "x.toml"), line, code)]
+    assert "cass-cep" in registry.programs
