@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import Sequence
 
 from cepledger.calc.evaluate import evaluate_program
-from cepledger.calc.views import select_period
-from cepledger.model.periods import previous_period, program_period, reporting_year
+from cepledger.calc.views import program_years, select_period
+from cepledger.model.periods import previous_period
 from cepledger.model.records import Member, Period
 from cepledger.model.results import RequirementResult
 from cepledger.rules.model import Program
@@ -66,20 +66,19 @@ def _text(d: Decimal) -> str:
 
 
 def _periods(program: Program, member: Member, today: date) -> list[Period]:
-    """The period holding ``today`` and the one before it (for what is overdue)."""
+    """The period holding ``today`` and the one before it (for what is overdue); after the
+    program's end its last year and the one before that; before its start nothing."""
     enrolment = member.enrolment(program.id)
     if enrolment is None:
         return []
-    current = select_period(program, enrolment, on=today)  # the period in effect today, as `status` shows it
-    out = []
-    if current is not None:
-        out.append(current)
-        before = previous_period(program.period, enrolment, current)
-    else:  # after the program's end (or before its start): its last year
-        before = program_period(program.period, enrolment, reporting_year(today, program.period.start_month) - 1)
-    if before is not None:
-        out.append(before)
-    return out
+    last = select_period(program, enrolment, on=today)  # the period in effect today, as `status` shows it
+    if last is None:
+        years = program_years(program, enrolment)
+        last = years[-1] if years and years[-1].end < today else None
+    if last is None:
+        return []
+    before = previous_period(program.period, enrolment, last)
+    return [last] if before is None else [last, before]
 
 
 def due_rows(member: Member, programs: Sequence[Program], today: date, within: int) -> list[DueRow]:
