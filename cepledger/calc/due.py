@@ -66,19 +66,21 @@ def _text(d: Decimal) -> str:
 
 
 def _periods(program: Program, member: Member, today: date) -> list[Period]:
-    """The period holding ``today`` and the one before it (for what is overdue); after the
-    program's end its last year and the one before that; before its start nothing."""
+    """The period holding ``today`` and the one before it (for what is overdue). After the
+    program's end, for as long as one more year of it would have lasted, its last year
+    (whose unmet requirements are overdue), as the year before shows during a year; before
+    its start, and long after its end, nothing."""
     enrolment = member.enrolment(program.id)
     if enrolment is None:
         return []
-    last = select_period(program, enrolment, on=today)  # the period in effect today, as `status` shows it
-    if last is None:
+    current = select_period(program, enrolment, on=today)  # the period in effect today, as `status` shows it
+    if current is None:
         years = program_years(program, enrolment)
-        last = years[-1] if years and years[-1].end < today else None
-    if last is None:
-        return []
-    before = previous_period(program.period, enrolment, last)
-    return [last] if before is None else [last, before]
+        last = years[-1] if years else None
+        ended = last is not None and last.end < today <= last.end + (last.end - last.start) + timedelta(days=1)
+        return [last] if ended else []
+    before = previous_period(program.period, enrolment, current)
+    return [current] if before is None else [current, before]
 
 
 def due_rows(member: Member, programs: Sequence[Program], today: date, within: int) -> list[DueRow]:
