@@ -11,7 +11,8 @@ from typing import Sequence
 
 from cepledger.model.records import Member
 from cepledger.model.results import ProgramResult
-from cepledger.render.words import closed_short, due_gaps, gap_words, num_text, period_name
+from cepledger.render.summary import SummaryRow
+from cepledger.render.words import closed_short, num_text
 
 
 def cell(text) -> str:
@@ -56,19 +57,15 @@ def closed_lines(pr: ProgramResult, today: date | None, years: dict | None) -> l
     return [f"- {cell(line)}" for line in closed] + [""] if closed else []
 
 
-def summary_markdown(rows: Sequence[tuple[Member, ProgramResult]], today: date, earlier: dict | None = None) -> str:
+def summary_markdown(rows: Sequence[SummaryRow]) -> str:
     """``cep summary --format md``: one row per member and program, every requirement not
     met that falls due in or before the period (overdue included), with its due date."""
     out = ["| member | program | period | status | not met |", "|---|---|---|---|---|"]
-    closed = []
-    for member, pr in rows:
-        gaps = due_gaps(pr)
-        short = "; ".join(gap_words(r, today) for r in gaps)
-        out.append(f"| {cell(member.id)} | {pr.program} | {period_name(pr.period)} | "
-                   f"{'**short**' if gaps else 'met'} | {cell(short)} |")
-        years = [*(earlier or {}).get((member.id, pr.program), ()), pr]
-        closed += [f"{cell(member.id)} {pr.program} {line}" for line in closed_short(years, today)]
-    short_n = sum(bool(due_gaps(pr)) for _, pr in rows)
+    for row in rows:
+        out.append(f"| {cell(row.member)} | {row.program} | {row.period} | "
+                   f"{'**short**' if row.gaps else 'met'} | {cell('; '.join(row.gaps))} |")
+    closed = [f"{cell(row.member)} {row.program} {line}" for row in rows for line in row.closed]
+    short_n = sum(bool(row.gaps) for row in rows)
     out += [""] + [f"- {line}" for line in closed] + ([""] if closed else [])
     out += [f"{len(rows)} member-programs, {short_n} short."]
     return "\n".join(out) + "\n"

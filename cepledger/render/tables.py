@@ -7,7 +7,6 @@ render to a fixed width; text from ledgers goes in as ``Text``, never as markup.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Sequence
 
@@ -15,11 +14,10 @@ from rich.console import Console
 from rich.text import Text
 
 from cepledger.model.records import Member
-from cepledger.model.results import ProgramResult
 from cepledger.render.console import DIM, MET, SHORT, id_column, new_table
 from cepledger.render.json_csv import LogRow
-from cepledger.render.words import (cap_words, closed_short, due_gaps, gap_words, num_text, period_name, period_words,
-                                    requirement_words, shown)
+from cepledger.render.summary import SummaryRow
+from cepledger.render.words import cap_words, num_text, period_words, requirement_words, shown
 from cepledger.rules.model import Program
 
 
@@ -31,11 +29,10 @@ def _amount(value: Decimal, unit: str = "") -> str:
 # ------------------------------------------------------------------ summary
 
 
-def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]], today: date,
-                  earlier: dict | None = None) -> None:
+def summary_table(console: Console, rows: Sequence[SummaryRow]) -> None:
     """One row per member and program; every requirement not met that falls due in or
     before the period (overdue ones included) with its due date, and the periods that
-    closed short. ``today`` is the day counted to (``--as-of``, else today)."""
+    closed short (``render.summary.summary_row``)."""
     if not rows:
         console.print("no member is in a program during this period")
         return
@@ -45,22 +42,17 @@ def summary_table(console: Console, rows: Sequence[tuple[Member, ProgramResult]]
     t.add_column("period", no_wrap=True)
     t.add_column("status", no_wrap=True)
     t.add_column("not met", overflow="fold")
-    closed = []
-    for member, pr in rows:
-        gaps = due_gaps(pr)
-        t.add_row(Text(member.id), Text(pr.program), period_name(pr.period),
-                  Text("short" if gaps else "met", style=SHORT if gaps else MET),
-                  Text("\n".join(gap_words(r, today) for r in gaps)))
-        years = [*(earlier or {}).get((member.id, pr.program), ()), pr]
-        lines = closed_short(years, today)
-        if lines:
-            closed.append((f"{member.id} {pr.program}:", lines))
+    for row in rows:
+        t.add_row(Text(row.member), Text(row.program), row.period,
+                  Text("short" if row.gaps else "met", style=SHORT if row.gaps else MET),
+                  Text("\n".join(row.gaps)))
     console.print(t)
-    for who, lines in closed:  # the sentence starts its own line, so it reads whole at 80 columns
-        console.print(Text(who))
-        for line in lines:
-            console.print(Text(f"  {line}", style=SHORT))
-    short = sum(bool(due_gaps(pr)) for _, pr in rows)
+    for row in rows:  # the sentence starts its own line, so it reads whole at 80 columns
+        if row.closed:
+            console.print(Text(f"{row.member} {row.program}:"))
+            for line in row.closed:
+                console.print(Text(f"  {line}", style=SHORT))
+    short = sum(bool(row.gaps) for row in rows)
     console.print(Text(f"{len(rows)} member-programs, {short} short", style=DIM))
 
 

@@ -176,23 +176,23 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
     view = dict(year=year_n, program=program, as_of=as_of_d, program_year=program_year_n)
     if fmt in ("json", "csv", "ndjson"):
         return _summary_for_scripts(env, paths, view, check, fmt)
-    rows: list[tuple[Member, ProgramResult]] = []
+    rows: list = []
+    mets: list[bool] = []
     problems: list[Problem] = []
-    for _, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
+    for met, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
+        mets.extend(met)
         rows.extend(pieces)
         problems.extend(probs)
         env.err.write(warnings)
-    earlier = {(m.id, pr.program): [y for y in _program_years(env, m, pr, as_of_d) if y.period.start < pr.period.start]
-               for m, pr in rows}
     if fmt == "md":
         from cepledger.render.markdown import summary_markdown
 
-        env.out.write(summary_markdown(rows, as_of_d or env.today, earlier))
+        env.out.write(summary_markdown(rows))
     else:
         from cepledger.render.tables import summary_table
 
-        summary_table(env.console(), rows, as_of_d or env.today, earlier)
-    short = check and not all(pr.met for _, pr in rows)
+        summary_table(env.console(), rows)
+    short = check and not all(mets)
     return report_problems(env, problems, 1 if short else 0)
 
 
@@ -280,8 +280,13 @@ def _render_one(env: Env, path: Path, view: dict, fmt: str) -> tuple[list, list,
         return [], [], exc.problems, env.err.getvalue()
     finally:
         warnings, env.err = env.err.getvalue(), err
-    if fmt in ("table", "md"):  # rendered together, once every ledger is in
-        pieces = [(member, pr) for pr in results]
+    if fmt in ("table", "md"):  # laid out together once every ledger is in: words here, in the worker
+        from cepledger.render.summary import summary_row
+
+        today = view["as_of"] or env.today
+        pieces = [summary_row(member.id, pr, [y for y in _program_years(env, member, pr, view["as_of"])
+                                              if y.period.start < pr.period.start], today)
+                  for pr in results]
     else:
         pieces = [render.requirement_rows(member.id, pr) if fmt == "csv" else render.program_json(pr, member=member.id)
                   for pr in results]
