@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -79,6 +80,14 @@ def check_entry(entry: Entry, programs: list[Program], registry: Registry,
     if activity.evidence == "expected" and not entry.evidence:
         yield _p(entry, "missing-evidence",
                  f"a {entry.activity} entry should name its evidence (certificate, report, publication)", "warning")
+    if entry.cpsel or entry.ratings:
+        yield from _check_standards(entry, defining)
+    if entry.extra:
+        yield _p(entry, "unknown-key", f"unknown key(s) {', '.join(entry.extra)}; check the spelling", "warning")
+
+
+def _check_standards(entry: Entry, defining: list[Program]) -> Iterable[Problem]:
+    """An entry's CPSEL tags and ratings against the vocabulary of the programs defining its activity."""
     vocab = next((p.tags["cpsel"] for p in defining if "cpsel" in p.tags), None)
     standards = ", ".join(vocab["standards"]) if vocab else "none"
     if entry.cpsel and vocab is None:
@@ -97,18 +106,26 @@ def check_entry(entry: Entry, programs: list[Program], registry: Registry,
             levels = ", ".join(rated.levels) if rated else "none"
             aliases = f" (or {', '.join(rated.level_aliases)})" if rated and rated.level_aliases else ""
             yield _p(entry, "unknown-level", f"unknown rating level '{level}'; choose one of: {levels}{aliases}")
-    if entry.extra:
-        yield _p(entry, "unknown-key", f"unknown key(s) {', '.join(entry.extra)}; check the spelling", "warning")
+
+
+# What makes two entries the same one logged twice (``id``, notes and evidence aside)
+_SAME = attrgetter("date", "activity", "hours", "title", "item", "course", "cpsel", "ratings", "void")
 
 
 def check_duplicates(member: Member) -> Iterable[Problem]:
-    ids = Counter(e.id for e in member.entries if e.id)
-    for e in member.entries:
-        if e.id and ids[e.id] > 1:
-            yield _p(e, "duplicate-id", f"entry id '{e.id}' is used more than once; give each entry its own id", "warning")
+    entries = member.entries
+    given = [e.id for e in entries if e.id]
+    if len(set(given)) < len(given):  # else no id is used twice
+        ids = Counter(given)
+        for e in entries:
+            if e.id and ids[e.id] > 1:
+                yield _p(e, "duplicate-id", f"entry id '{e.id}' is used more than once; give each entry its own id",
+                         "warning")
+    keys = list(map(_SAME, entries))
+    if len(set(keys)) == len(keys):  # no entry repeats another
+        return
     seen: dict[tuple, Entry] = {}
-    for e in member.entries:
-        key = (e.date, e.activity, e.hours, e.title, e.item, e.course, e.cpsel, e.ratings, e.void)
+    for e, key in zip(entries, keys):
         if key in seen and not e.is_void:
             yield _p(e, "same-entry-twice",
                      f"this entry repeats the one at line {seen[key].source.line}; void one of them if it was logged twice",
@@ -129,10 +146,14 @@ def check_periods(member: Member, registry: Registry) -> Iterable[Problem]:
     spans = {p.id: program_span(p.period, member.enrolment(p.id)) for p in programs}
     owners = {a: [spans[p.id] for p in programs if a in p.activities] for a in member.activities_used()}
     for e in member.entries:
-        if not owners[e.activity]:
+        spans_of = owners[e.activity]
+        if not spans_of:
             continue
-        inside = any(e.date >= start and (end is None or e.date <= end) for start, end in owners[e.activity])
-        if not inside:
+        d = e.date
+        for start, end in spans_of:
+            if d >= start and (end is None or d <= end):
+                break
+        else:
             yield _p(e, "outside-periods", f"the entry dated {e.date} falls outside every program period of the member",
                      "warning")
 

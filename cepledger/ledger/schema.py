@@ -27,6 +27,7 @@ __all__ = ["build_member", "check_entry_fields", "check_enrolment_fields", "chec
 
 SCHEMA_VERSION = 1
 MAX_HOURS = Decimal(1000)
+CENT = Decimal("0.01")
 TOP_LEVEL = ("schema", "member", "programs", "entries")
 STANDARDS = ("1", "2", "3", "4", "5", "6")  # ratings are keyed by CPSEL standard (RULES.md)
 
@@ -97,10 +98,10 @@ def _hours(_key: str, v: object) -> Decimal | Bad:
                                  "(to cancel an entry, void it with `cep void`).")
     if d > MAX_HOURS:
         return Bad("bad-amount", f"hours {v} is more than 1000 for one entry; check the number.")
-    exponent = d.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:  # RULES.md: at most two decimals, never rounded silently
-        return Bad("bad-amount", f"hours = {v} has {-exponent} decimal places; amounts take at most 2: "
-                                 f"write hours = {plain(d.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP))}.")
+    if d != d.quantize(CENT):  # RULES.md: at most two decimals, never rounded silently
+        places = -d.normalize().as_tuple().exponent  # finite, so an int
+        return Bad("bad-amount", f"hours = {v} has {places} decimal places; amounts take at most 2: "
+                                 f"write hours = {plain(d.quantize(CENT, rounding=ROUND_HALF_UP))}.")
     return d
 
 
