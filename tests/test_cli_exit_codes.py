@@ -116,8 +116,11 @@ def test_exit_1_still_means_short(tmp_path: Path) -> None:
     assert cep(ledgers, "status", "jdoe", "--check").exit_code == 1
 
 
-@pytest.mark.parametrize("amount", ["-1", "-1.5", "-0.25"])
-def test_a_negative_amount_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatch, capsys, amount) -> None:
+@pytest.mark.parametrize(("amount", "kind"), [("-1", "numbers such as 1.5"), ("-1.5", "numbers such as 1.5"),
+                                            ("-0.25", "numbers such as 1.5"), ("-1h", "durations such as 1h30m"),
+                                            ("-1h30m", "durations such as 1h30m"), ("-90m", "durations such as 1h30m"),
+                                            ("-1:30", "durations such as 1h30m")])
+def test_a_negative_amount_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatch, capsys, amount, kind) -> None:
     """Click would say "No such option: -1"; the user meant an amount."""
     ledgers = make_ledgers(tmp_path, jdoe=JDOE)
     before = snapshot(ledgers)
@@ -127,13 +130,13 @@ def test_a_negative_amount_is_one_sentence_and_exit_2(tmp_path: Path, monkeypatc
             cli_app.main(["--ledgers", str(ledgers), *command])
         assert exit_.value.code == 2
         out = capsys.readouterr()
-        assert out.err == (f"cep: {amount} is negative; amounts are positive numbers such as 1.5 (to cancel an "
+        assert out.err == (f"cep: {amount} is negative; amounts are positive {kind} (to cancel an "
                            "entry, void it with `cep void`; to correct it, `cep amend`).\n") and out.out == ""
     assert snapshot(ledgers) == before
 
 
 def test_an_unknown_option_that_is_not_a_number_keeps_clicks_message(capsys) -> None:
     with pytest.raises(SystemExit) as exit_:
-        cli_app.main(["add", "jdoe", "live-webinar", "-1h"])
+        cli_app.main(["add", "jdoe", "live-webinar", "-1x"])
     assert exit_.value.code == 2
     assert "No such option: -1" in capsys.readouterr().err

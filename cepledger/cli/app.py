@@ -93,13 +93,22 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
-def _negative_number(exc: Exception, args: list[str]) -> str | None:
-    """The word behind click's "No such option: -1" when it is a negative number (``cep add
-    jdoe live-webinar -1.5``): click reads it as options (-1, then .5), but the user meant an amount."""
+def _negative_amount(exc: Exception, args: list[str]) -> tuple[str, str] | None:
+    """``(word, what amounts look like)`` when click's "No such option: -1" is about a
+    negative amount (``cep add jdoe live-webinar -1.5``, ``-1h30m``): click reads it as
+    options (-1, then .5), but the user meant an amount."""
+    from cepledger.model.amounts import is_duration
+
     name = getattr(exc, "option_name", None)
     if not isinstance(name, str) or not re.fullmatch(r"-\d", name):
         return None
-    return next((a for a in args if a.startswith(name) and re.fullmatch(r"-\d+(?:\.\d*)?", a)), None)
+    for word in args:
+        if word.startswith(name):
+            if re.fullmatch(r"-\d+(?:\.\d*)?", word):
+                return word, "numbers such as 1.5"
+            if is_duration(word[1:]):
+                return word, "durations such as 1h30m"
+    return None
 
 
 def _run_app(args: list[str], prog_name: str) -> int:
@@ -112,9 +121,9 @@ def _run_app(args: list[str], prog_name: str) -> int:
         sys.stderr.write("aborted; nothing was changed\n")
         return ABORTED
     except typer.TyperException as exc:  # click's errors (Typer vendors click): about the command line
-        negative = _negative_number(exc, args)
+        negative = _negative_amount(exc, args)
         if negative:
-            sys.stderr.write(f"{prog_name}: {negative} is negative; amounts are positive numbers such as 1.5 "
+            sys.stderr.write(f"{prog_name}: {negative[0]} is negative; amounts are positive {negative[1]} "
                              "(to cancel an entry, void it with `cep void`; to correct it, `cep amend`).\n")
             return 2
         exc.show()
