@@ -131,3 +131,23 @@ def test_report_all_draws_a_progress_bar_on_a_terminal_only(tmp_path):
     assert "\rreport ".encode() in seen and "25/25".encode() in seen  # drawn on the terminal, then erased
     piped = subprocess.run([*argv, str(tmp_path / "b")], env=env, capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == b""  # nothing extra when stderr is not a terminal
+
+
+def test_several_processes_write_what_one_writes(tmp_path):
+    """``CEPLEDGER_JOBS``: the pages are rendered in several processes, the same bytes and
+    messages as in one (a broken ledger and a member in no program among them)."""
+    ledgers = make_ledgers(tmp_path, **{f"m{i:02d}": JDOE.replace('id = "jdoe"', f'id = "m{i:02d}"') for i in range(7)},
+                           mlee=MLEE)
+    (ledgers / "broken.toml").write_text("schema = 1\n[member\n")
+    (ledgers / "idle.toml").write_text('schema = 1\n[member]\nid = "idle"\nname = "Idle Member"\n')
+    runs = []
+    for jobs in ("1", "3"):
+        out = tmp_path / f"site{jobs}"
+        r = cep(ledgers, "report", "--all", "--year", "2025", "-o", str(out), env={"CEPLEDGER_JOBS": jobs})
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+        runs.append((r.exit_code, r.stdout.replace(str(out), "OUT"), r.stderr, files))
+    assert runs[0] == runs[1]
+    code, stdout, stderr, files = runs[0]
+    assert code == 3 and "broken.toml:2" in stderr and "idle.toml" in stderr
+    assert stdout == "wrote OUT/index.html and 8 member pages (8 programs)\n"
+    assert sorted(files) == ["index.html", *(f"members/m{i:02d}.html" for i in range(7)), "members/mlee.html"]

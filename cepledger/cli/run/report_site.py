@@ -9,6 +9,7 @@ others are still written. A progress bar is drawn on stderr when it is a termina
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
 
 from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import parse_year_option, report_problems
@@ -16,13 +17,17 @@ from cepledger.model.errors import DataError, Problem, UsageError, WriteError
 
 
 def run_report_all(env: Env, year: str | None, folder: Path) -> int:
-    """Every member's page and the index into ``folder``; the exit code."""
+    """Every member's page and the index into ``folder``; the exit code.
+
+    Many ledgers are read and their pages rendered by several processes, as ``summary``
+    reads them (``CEPLEDGER_JOBS``, ``cli/run/reports.summary_jobs``); each sends back the
+    page's text and the index rows without the entries, and the pages are written here,
+    in ledger order."""
     from cepledger.calc.roster import roster
-    from cepledger.cli.run.report import member_report, write_shared_file
+    from cepledger.cli.run.report import write_shared_file
+    from cepledger.cli.run.reports import summary_jobs
     from cepledger.ledger import files as ledger_files
-    from cepledger.ledger import load as ledger_load
-    from cepledger.render.progress import track
-    from cepledger.render.report_html import render_html
+    from cepledger.render.progress import Progress
     from cepledger.render.site import index_html, member_page_path
 
     year_n = parse_year_option(year)
@@ -34,25 +39,67 @@ def run_report_all(env: Env, year: str | None, folder: Path) -> int:
     except OSError as exc:
         raise WriteError(f"cannot create {pages}: {exc.strerror}; check the folder is writable") from None
     problems: list[Problem] = []
-    pairs, written, digests = [], set(), {}
-    for path in track(ledger_files.member_files(env.ledgers), env.err, "report"):
-        try:
-            member = ledger_load.load_member(path)
-            report = member_report(env, path, member, year_n, rule_digests=digests)
-        except DataError as exc:
-            problems.extend(exc.problems)
-            continue
-        except UsageError as exc:  # a member in no program: no page, said on stderr
-            env.err.write(f"warning: {path}: {exc}\n")
-            continue
-        write_shared_file(folder / member_page_path(member.id), render_html(report, back="../index.html"))
-        written.add(f"{member.id}.html")
-        pairs += [(member, sec.result) for sec in report.programs]
+    pairs, written = [], set()
+    paths = ledger_files.member_files(env.ledgers)
+    with Progress(env.err, len(paths), "report") as bar:
+        for member_id, page, member_pairs, found, warning in _pages(env, paths, year_n, summary_jobs(len(paths))):
+            bar.tick()
+            problems.extend(found)
+            env.err.write(warning)
+            if page is None:
+                continue
+            write_shared_file(folder / member_page_path(member_id), page)
+            written.add(f"{member_id}.html")
+            pairs += member_pairs
     _remove_stale(pages, written)
     rows = roster(pairs, env.today)
     write_shared_file(folder / "index.html", index_html(rows, env.today))
     env.out.write(f"wrote {folder / 'index.html'} and {len(written)} member pages ({len(rows)} programs)\n")
     return report_problems(env, problems, 0)
+
+
+def _pages(env: Env, paths: list[Path], year: int | None, jobs: int) -> Iterator[tuple]:
+    """Per ledger, in order: ``(member id, page or None, index pairs, problems, warning)``."""
+    if jobs == 1:
+        digests: dict = {}
+        for path in paths:
+            yield _page(env, path, year, digests)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(paths) // (jobs * 8))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(_page_chunk, [(env.ledgers, env.today, c, year) for c in chunks]):
+            yield from done
+
+
+def _page_chunk(task: tuple) -> list[tuple]:
+    """A worker's share of ``_pages``: each ledger of the chunk, in order."""
+    import io
+
+    ledgers, today, chunk, year = task
+    env = Env(ledgers=ledgers, today=today, out=io.StringIO(), err=io.StringIO())
+    digests: dict = {}
+    return [_page(env, path, year, digests) for path in chunk]
+
+
+def _page(env: Env, path: Path, year: int | None, digests: dict) -> tuple:
+    """One member's page and index pairs; the index needs neither the entries nor their results."""
+    from cepledger.cli.run.report import member_report
+    from cepledger.ledger import load as ledger_load
+    from cepledger.render.report_html import render_html
+
+    try:
+        member = ledger_load.load_member(path)
+        report = member_report(env, path, member, year, rule_digests=digests)
+    except DataError as exc:
+        return "", None, [], exc.problems, ""
+    except UsageError as exc:  # a member in no program: no page, said on stderr
+        return "", None, [], [], f"warning: {path}: {exc}\n"
+    slim = member._replace(entries=())
+    pairs = [(slim, sec.result._replace(entries=())) for sec in report.programs]
+    return member.id, render_html(report, back="../index.html"), pairs, [], ""
 
 
 def _remove_stale(pages: Path, written: set[str]) -> None:
