@@ -9,7 +9,6 @@ others are still written. A progress bar is drawn on stderr when it is a termina
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
 from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import parse_year_option, report_problems
@@ -20,12 +19,12 @@ def run_report_all(env: Env, year: str | None, folder: Path) -> int:
     """Every member's page and the index into ``folder``; the exit code.
 
     Many ledgers are read and their pages rendered by several processes, as ``summary``
-    reads them (``CEPLEDGER_JOBS``, ``cli/run/reports.summary_jobs``); each sends back the
+    reads them (``cli/run/reports.each_ledger``, ``CEPLEDGER_JOBS``); each sends back the
     page's text and the index rows without the entries, and the pages are written here,
     in ledger order."""
     from cepledger.calc.roster import roster
     from cepledger.cli.run.report import write_shared_file
-    from cepledger.cli.run.reports import summary_jobs
+    from cepledger.cli.run.reports import each_ledger
     from cepledger.ledger import files as ledger_files
     from cepledger.render.progress import Progress
     from cepledger.render.site import index_html, member_page_path
@@ -42,7 +41,7 @@ def run_report_all(env: Env, year: str | None, folder: Path) -> int:
     pairs, written = [], set()
     paths = ledger_files.member_files(env.ledgers)
     with Progress(env.err, len(paths), "report") as bar:
-        for member_id, page, member_pairs, found, warning in _pages(env, paths, year_n, summary_jobs(len(paths))):
+        for member_id, page, member_pairs, found, warning in each_ledger(env, paths, _page, year_n, {}):
             bar.tick()
             problems.extend(found)
             env.err.write(warning)
@@ -58,34 +57,10 @@ def run_report_all(env: Env, year: str | None, folder: Path) -> int:
     return report_problems(env, problems, 0)
 
 
-def _pages(env: Env, paths: list[Path], year: int | None, jobs: int) -> Iterator[tuple]:
-    """Per ledger, in order: ``(member id, page or None, index pairs, problems, warning)``."""
-    if jobs == 1:
-        digests: dict = {}
-        for path in paths:
-            yield _page(env, path, year, digests)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(1, len(paths) // (jobs * 8))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for done in pool.map(_page_chunk, [(env.ledgers, env.today, c, year) for c in chunks]):
-            yield from done
-
-
-def _page_chunk(task: tuple) -> list[tuple]:
-    """A worker's share of ``_pages``: each ledger of the chunk, in order."""
-    import io
-
-    ledgers, today, chunk, year = task
-    env = Env(ledgers=ledgers, today=today, out=io.StringIO(), err=io.StringIO())
-    digests: dict = {}
-    return [_page(env, path, year, digests) for path in chunk]
-
-
 def _page(env: Env, path: Path, year: int | None, digests: dict) -> tuple:
-    """One member's page and index pairs; the index needs neither the entries nor their results."""
+    """``(member id, page or None, index pairs, problems, warning)`` of one ledger; the
+    index needs neither the entries nor their results. ``digests``: the rule files' digests
+    found so far (in a worker, so far in its share of the ledgers)."""
     from cepledger.cli.run.report import member_report
     from cepledger.ledger import load as ledger_load
     from cepledger.render.report_html import render_html

@@ -11,7 +11,7 @@ import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from cepledger.cli.env import Env
 from cepledger.cli.run.evaluation import (check_program_filter, checked, evaluate, load_member, member_programs,
@@ -176,11 +176,13 @@ def run_summary(env: Env, year: str | None = None, program_year: str | None = No
     view = dict(year=year_n, program=program, as_of=as_of_d, program_year=program_year_n)
     if fmt in ("json", "csv", "ndjson"):
         return _summary_for_scripts(env, paths, view, check, fmt)
-    rows: list = []
+    from cepledger.render.summary import SummaryRow
+
+    rows: list[SummaryRow] = []
     mets: list[bool] = []
     problems: list[Problem] = []
-    for met, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
-        mets.extend(met)
+    for member_mets, pieces, probs, warnings in _rendered_each(env, paths, view, fmt):
+        mets.extend(member_mets)
         rows.extend(pieces)
         problems.extend(probs)
         env.err.write(warnings)
@@ -237,33 +239,40 @@ def summary_jobs(n_paths: int, environ=os.environ) -> int:
 
 def _rendered_each(env: Env, paths: list[Path], view: dict, fmt: str):
     """Per ledger, in order: ``(mets, pieces, problems, warnings)``, its programs rendered for
-    ``fmt`` (for a table or Markdown, the ``(member, result)`` pairs to render together)."""
+    ``fmt`` (for a table or Markdown, the rows in words to lay out together)."""
     from cepledger.render.progress import Progress
 
-    jobs = summary_jobs(len(paths))
     with Progress(env.progress, len(paths), "summary") as bar:
-        if jobs == 1:
-            for path in paths:
-                yield _render_one(env, path, view, fmt)
-                bar.tick()
-            return
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(1, len(paths) // (jobs * 8))
-        chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for done in pool.map(_render_chunk, [(env.ledgers, env.today, c, view, fmt) for c in chunks]):
-                yield from done
-                bar.tick(len(done))
+        for done in each_ledger(env, paths, _render_one, view, fmt):
+            yield done
+            bar.tick()
 
 
-def _render_chunk(task: tuple) -> list:
-    """A worker's share of ``_rendered_each``: each ledger of the chunk, in order."""
+def each_ledger(env: Env, paths: list[Path], work, *args) -> Iterator:
+    """``work(env, path, *args)`` for each ledger, in order, in this process or, for many
+    ledgers, in several (``summary_jobs``; ``work`` a module-level function, its results
+    picklable and small: they are sent back whole)."""
+    jobs = summary_jobs(len(paths))
+    if jobs == 1:
+        for path in paths:
+            yield work(env, path, *args)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(paths) // (jobs * 8))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done in pool.map(_work_chunk, [(work, env.ledgers, env.today, c, args) for c in chunks]):
+            yield from done
+
+
+def _work_chunk(task: tuple) -> list:
+    """A worker's share of ``each_ledger``: each ledger of the chunk, in order."""
     import io
 
-    ledgers, today, chunk, view, fmt = task
+    work, ledgers, today, chunk, args = task
     env = Env(ledgers=ledgers, today=today, out=io.StringIO(), err=io.StringIO())
-    return [_render_one(env, path, view, fmt) for path in chunk]
+    return [work(env, path, *args) for path in chunk]
 
 
 def _render_one(env: Env, path: Path, view: dict, fmt: str) -> tuple[list, list, list, str]:
