@@ -358,3 +358,20 @@ def test_the_add_floor_is_add_on_10_plus_the_extra_parse_per_round(tmp_path):
     assert row.ratios == pytest.approx([0.40 / 0.20, 0.60 / 0.30])
     bench_cases._parse_bound_row(ctx, add10, series("none", {}), parse10k)
     assert len(ctx.rows) == 1
+
+
+def test_the_table_floor_is_the_json_run_plus_what_rich_adds_per_round(tmp_path):
+    def series(name, walls):
+        s = bench_measure.Series(name, ["x"])
+        s.samples = {r: bench_measure.Sample(w, 1, 0) for r, w in walls.items()}
+        return s
+
+    ctx = bench_cases.Context(bench_measure.Runner({}), {}, [], None, None, sys.executable, tmp_path / "xdg",
+                              lambda size: 1, lambda size: False)
+    json_run = series("json", {0: 0.070, 1: 0.080})
+    shared, rich = series("shared", {0: 0.050, 1: 0.060}), series("rich", {0: 0.090, 1: 0.110})
+    bench_cases._table_bound_row(ctx, json_run, rich, shared)
+    (row,) = ctx.rows
+    assert row.case == "member 200: floor: the JSON run plus importing rich (the table)"
+    assert row.vs == "json" and row.limit is None and row.value.n == 2
+    assert row.ratios == pytest.approx([0.110 / 0.070, 0.130 / 0.080])
