@@ -9,7 +9,6 @@ come later, in ``cepledger.check``.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from datetime import date, datetime, time
@@ -261,6 +260,8 @@ def _check_root(layout: Layout, err: Report) -> None:
         line, kind = layout.header(name), "table"
         if not line:
             line, kind = layout.key(name), "key"
+        import difflib  # only for a ledger with an unknown name (every read imports this module)
+
         close = difflib.get_close_matches(name.lower(), TOP_LEVEL, n=1, cutoff=0.6)
         if close:
             hint = f"did you mean '{close[0]}'?"
