@@ -2,8 +2,9 @@
 ``--format json|csv``, kept in the user's own cache directory.
 
 Why it exists for ``summary`` only (whole processes, medians, measured side by side): an
-organisation of 500 members x 150 entries, ``summary --format json`` 757 ms without it,
-62 ms from a record (+30 ms, 4%, on a miss). For one member of 200 entries,
+organisation of 500 members x 150 entries, ``summary --format json`` 1.33 s cold, 105 ms
+from a record, and a miss within the noise of a run with the cache off (``make bench``
+measures all three every run: docs/performance.md). For one member of 200 entries,
 ``status --format json`` took 53 ms without it and 34 ms from a record, but a miss cost
 10 ms more (importing platformdirs and hashlib): the cold run, the one after every
 ``add``, pays for it, so ``status`` and ``log`` are computed every time (the
