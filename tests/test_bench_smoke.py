@@ -342,36 +342,51 @@ def test_the_report_all_case_writes_every_page_and_judges_the_5_s_target(tmp_pat
     assert len(list((site / "members").glob("*.html"))) == 6 and (site / "index.html").is_file()
 
 
-def test_the_add_floor_is_add_on_10_plus_the_extra_parse_per_round(tmp_path):
-    def series(name, walls):
-        s = bench_measure.Series(name, ["x"])
-        s.samples = {r: bench_measure.Sample(w, 1, 0) for r, w in walls.items()}
-        return s
+def _series(name, walls):
+    """A series whose per-round wall times are ``walls`` ({round: seconds})."""
+    s = bench_measure.Series(name, ["x"])
+    s.samples = {r: bench_measure.Sample(w, 1, 0) for r, w in walls.items()}
+    return s
 
-    ctx = bench_cases.Context(bench_measure.Runner({}), {}, [], None, None, sys.executable, tmp_path / "xdg",
-                              lambda size: 1, lambda size: False)
-    add10 = series("add10", {0: 0.20, 1: 0.30, 2: 0.25})
-    parse10, parse10k = series("p10", {0: 0.05, 1: 0.05}), series("p10k", {0: 0.25, 1: 0.35})
+
+def _bare_context(tmp_path):
+    return bench_cases.Context(bench_measure.Runner({}), {}, [], None, None, sys.executable, tmp_path / "xdg",
+                               lambda size: 1, lambda size: False)
+
+
+def test_the_add_floor_is_add_on_10_plus_the_extra_parse_per_round(tmp_path):
+    ctx = _bare_context(tmp_path)
+    add10 = _series("add10", {0: 0.20, 1: 0.30, 2: 0.25})
+    parse10, parse10k = _series("p10", {0: 0.05, 1: 0.05}), _series("p10k", {0: 0.25, 1: 0.35})
     bench_cases._parse_bound_row(ctx, add10, parse10, parse10k)  # round 2 has no parse: left out
     (row,) = ctx.rows
     assert row.limit is None and row.vs == "add on 10" and row.value.n == 2
     assert row.ratios == pytest.approx([0.40 / 0.20, 0.60 / 0.30])
-    bench_cases._parse_bound_row(ctx, add10, series("none", {}), parse10k)
+    bench_cases._parse_bound_row(ctx, add10, _series("none", {}), parse10k)
     assert len(ctx.rows) == 1
 
 
 def test_the_table_floor_is_the_json_run_plus_what_rich_adds_per_round(tmp_path):
-    def series(name, walls):
-        s = bench_measure.Series(name, ["x"])
-        s.samples = {r: bench_measure.Sample(w, 1, 0) for r, w in walls.items()}
-        return s
-
-    ctx = bench_cases.Context(bench_measure.Runner({}), {}, [], None, None, sys.executable, tmp_path / "xdg",
-                              lambda size: 1, lambda size: False)
-    json_run = series("json", {0: 0.070, 1: 0.080})
-    shared, rich = series("shared", {0: 0.050, 1: 0.060}), series("rich", {0: 0.090, 1: 0.110})
+    ctx = _bare_context(tmp_path)
+    json_run = _series("json", {0: 0.070, 1: 0.080})
+    shared, rich = _series("shared", {0: 0.050, 1: 0.060}), _series("rich", {0: 0.090, 1: 0.110})
     bench_cases._table_bound_row(ctx, json_run, rich, shared)
     (row,) = ctx.rows
     assert row.case == "member 200: floor: the JSON run plus importing rich (the table)"
     assert row.vs == "json" and row.limit is None and row.value.n == 2
     assert row.ratios == pytest.approx([0.110 / 0.070, 0.130 / 0.080])
+
+
+def test_the_organisation_case_shows_what_the_report_cache_buys_and_what_a_miss_costs(tmp_path):
+    meta = {**bench_data.write_organisation(tmp_path, 6, 20), "members": 6}
+    code = bench_cases.Code("after", [str(REPO / ".venv" / "bin" / "cep")], sys.executable)
+    env = {**CEP_ENV, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    ctx = bench_cases.Context(bench_measure.Runner(env), {"organisation": meta}, [code], None, None, sys.executable,
+                              tmp_path / "xdg", lambda size: 1, lambda size: False)
+    bench_cases.case_organisation(ctx)
+    rows = {row.case: row for row in ctx.rows}
+    cached = rows["organisation 500×150: `summary --format json`, repeated (the report cache)"]
+    miss = rows["organisation 500×150: `summary --format json`, cold (a miss)"]
+    assert cached.vs == "cold" and cached.target == "≤ 1× cold" and miss.vs == "cache off"
+    assert not cached.error and not miss.error  # the repeated and the cache-off runs printed the cold run's bytes
+    assert ctx.series["summary json, repeated [after]"].first_output == ctx.series["summary json, cold [after]"].first_output
