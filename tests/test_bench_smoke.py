@@ -328,12 +328,18 @@ def test_the_add_check_wants_the_old_bytes_as_a_prefix(tmp_path):
     assert bench_checks.check_appended(path, lambda: old + b"x")(done.stdout) is not None
 
 
-def test_the_report_all_case_writes_every_page_and_judges_the_5_s_target(tmp_path):
+def _small_organisation(tmp_path):
+    """(data set, context) of a 6-member organisation, measured once with this checkout's ``cep``."""
     meta = {**bench_data.write_organisation(tmp_path, 6, 20), "members": 6}
     code = bench_cases.Code("after", [str(REPO / ".venv" / "bin" / "cep")], sys.executable)
     env = {**CEP_ENV, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     ctx = bench_cases.Context(bench_measure.Runner(env), {"organisation": meta}, [code], None, None, sys.executable,
                               tmp_path / "xdg", lambda size: 1, lambda size: False)
+    return meta, ctx
+
+
+def test_the_report_all_case_writes_every_page_and_judges_the_5_s_target(tmp_path):
+    meta, ctx = _small_organisation(tmp_path)
     bench_cases.case_report_all(ctx)
     (row,) = ctx.rows
     assert row.case == "organisation 500×150: `report --all -o DIR`, cold" and row.target == "≤ 1× 5 s"
@@ -378,11 +384,7 @@ def test_the_table_floor_is_the_json_run_plus_what_rich_adds_per_round(tmp_path)
 
 
 def test_the_organisation_case_shows_what_the_report_cache_buys_and_what_a_miss_costs(tmp_path):
-    meta = {**bench_data.write_organisation(tmp_path, 6, 20), "members": 6}
-    code = bench_cases.Code("after", [str(REPO / ".venv" / "bin" / "cep")], sys.executable)
-    env = {**CEP_ENV, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
-    ctx = bench_cases.Context(bench_measure.Runner(env), {"organisation": meta}, [code], None, None, sys.executable,
-                              tmp_path / "xdg", lambda size: 1, lambda size: False)
+    _, ctx = _small_organisation(tmp_path)
     bench_cases.case_organisation(ctx)
     rows = {row.case: row for row in ctx.rows}
     cached = rows["organisation 500×150: `summary --format json`, repeated (the report cache)"]
