@@ -304,6 +304,9 @@ LIBRARIES = "import tomli, decimal, datetime, json"  # the design's TOML parser,
 # on top of the modules the JSON run has loaded already (SHARED), which rich needs too.
 SHARED = "import tomli, decimal, datetime, json, typing, pathlib, re"
 RICH = "import rich.console, rich.table"
+# turns the report cache off: cepledger.cli.report_cache.DISABLE_ENV, spelt out because
+# nothing here imports cepledger (tests/test_bench_smoke.py keeps the two the same)
+CACHE_OFF = "CEPLEDGER_NO_CACHE"
 PARSE = ("import sys, tomli; from decimal import Decimal; "
          "tomli.loads(open(sys.argv[1], encoding='utf-8').read(), parse_float=Decimal)")
 
@@ -340,9 +343,6 @@ def _table_bound_row(ctx: Context, json_cold: Series, rich: Series, shared: Seri
     libraries loaded already (``SHARED; RICH`` - ``SHARED``)."""
     _bound_row(ctx, "member 200: floor: the JSON run plus importing rich (the table)", json_cold, rich, shared,
                "json")
-
-
-CACHE_OFF = "CEPLEDGER_NO_CACHE"  # cli/report_cache.DISABLE_ENV
 
 
 REPORT_ALL_SECONDS = 5.0  # issue "Reports an auditor and a program director want": < 5 s cold

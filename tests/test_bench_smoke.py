@@ -383,6 +383,12 @@ def test_the_table_floor_is_the_json_run_plus_what_rich_adds_per_round(tmp_path)
     assert row.ratios == pytest.approx([0.110 / 0.070, 0.130 / 0.080])
 
 
+def test_the_bench_turns_the_cache_off_with_the_variable_cepledger_reads():
+    from cepledger.cli import report_cache
+
+    assert bench_cases.CACHE_OFF == report_cache.DISABLE_ENV
+
+
 def test_the_organisation_case_shows_what_the_report_cache_buys_and_what_a_miss_costs(tmp_path):
     _, ctx = _small_organisation(tmp_path)
     bench_cases.case_organisation(ctx)
